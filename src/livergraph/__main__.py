@@ -1,0 +1,3 @@
+from livergraph.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""The ``livergraph`` command: one group, one module per command, each imported only when it
+runs (start-up stays fast). Commands parse arguments and print; the work is in the library.
+
+Exit codes, the same for every command: 0 ok; 1 the data does not conform or a check failed;
+2 the input could not be read or the command was misused.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import LivergraphError
+
+#: command name -> module under livergraph.cli defining a click command called ``command``
+COMMANDS: dict[str, str] = {
+    "build": "build_cmd",
+    "lint": "lint_cmd",
+}
+
+EPILOG = ("Exit codes: 0 ok; 1 the data does not conform or a check failed; "
+          "2 the input could not be read or the command was misused.")
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        module = COMMANDS.get(name)
+        if module is None:
+            return None
+        return importlib.import_module(f"{__name__}.{module}").command
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LivergraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="livergraph")
+def cli():
+    """livergraph: a knowledge graph of stem-cell therapy trials for liver cirrhosis.
+
+    Build the graph from the curated data, query it with SPARQL, validate it, explore it in a
+    browser and export it for other linked-data tools. Run `livergraph COMMAND --help` for
+    each command.
+    """
+
+
+def main() -> None:
+    sys.exit(cli.main(prog_name="livergraph", standalone_mode=True))

@@ -1,0 +1,35 @@
+"""Options shared by several commands, defined once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..project import Paths, find_root
+
+
+def root_option(f):
+    """--root: the project directory (default: found from the current directory)."""
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, envvar="LIVERGRAPH_ROOT",
+                        help="Project directory holding ontology/ and data/ "
+                             "(default: found from the current directory).")(f)
+
+
+def paths_for(root: Path | None) -> Paths:
+    return Paths(find_root() if root is None else find_root_at(root))
+
+
+def find_root_at(root: Path) -> Path:
+    from ..errors import UnreadableInput
+    if not (root / "ontology" / "livergraph.ttl").is_file():
+        raise UnreadableInput("no ontology/livergraph.ttl here", file=str(root),
+                              hint="pass the livergraph repository as --root")
+    return root
+
+
+def output_option(default_help: str):
+    def deco(f):
+        return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                            default=None, help=f"File to write ({default_help}).")(f)
+    return deco
