@@ -18,6 +18,8 @@ from ..errors import LivergraphError
 COMMANDS: dict[str, str] = {
     "build": "build_cmd",
     "lint": "lint_cmd",
+    "query": "query_cmd",
+    "queries": "queries_cmd",
 }
 
 EPILOG = ("Exit codes: 0 ok; 1 the data does not conform or a check failed; "
