@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "lint": "lint_cmd",
     "query": "query_cmd",
     "queries": "queries_cmd",
+    "stats": "stats_cmd",
+    "viz": "viz_cmd",
 }
 
 EPILOG = ("Exit codes: 0 ok; 1 the data does not conform or a check failed; "

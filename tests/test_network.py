@@ -1,0 +1,263 @@
+"""The RDF -> networkx projection and its analytics, on the mini fixture (and an enriched copy
+of it holding every node kind, including text crafted to look like HTML)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import yaml
+from rdflib import Graph
+from rdflib.compare import to_isomorphic
+
+from conftest import FIXTURE_TRIALS, ONTOLOGY
+from livergraph.namespaces import ID_BASE, LGC, OBO
+from livergraph.network import (KINDS, counts_by_class, domain_network, find_node,
+                                human_duration, neighbourhood, network_stats, project,
+                                to_networkx, write_gexf, write_graphml)
+
+TRIAL = ID_BASE + "trial/NCT01220492"
+OTHER_TRIAL = ID_BASE + "trial/NCT05155657"
+STUDY = ID_BASE + "study/fixture-study"
+SPONSOR = ID_BASE + "org/beijing-302-hospital"
+OTHER_SPONSOR = ID_BASE + "org/yantai-yuhuangding-hospital"
+SOURCE = ID_BASE + "source/seed-article"
+PUBLICATION = ID_BASE + "publication/fixture-pub"
+UC_MSC = str(OBO) + "CL_0002569"
+UMBILICAL_CORD = str(OBO) + "UBERON_0002331"
+CIRRHOSIS = str(OBO) + "MONDO_0005155"
+ALCOHOLIC_CIRRHOSIS = str(OBO) + "MONDO_0006644"
+ALBUMIN = str(LGC) + "measure-albumin"
+INTRAVENOUS = str(LGC) + "route-intravenous"
+ALBUMIN_SUMMARY = "serum albumin 28.9 → 33.9 g/L at 48 w (treated), P<0.05"
+FIXTURE_NODES = 11          # 2 trials, 1 study, 2 sponsors, 1 source, 1 CL, 1 UBERON, 2 MONDO, 1 outcome
+FIXTURE_EDGES = 11
+
+#: crafted text: must show as text in the page and never run
+XSS_TITLE = "<img src=x onerror=window.__xss=1>"
+XSS_SPONSOR = "<script>window.__xss=2</script>"
+RICH_NODES = FIXTURE_NODES + 2   # + the publication and the route
+
+
+def enrich(data: Path) -> Path:
+    """Add to a copy of the mini data what the fixture lacks: a publication (with a DOI) that
+    the study is published in, the trial the study reports, the institution that performed it,
+    a route; and two labels crafted as HTML/script."""
+    (data / "publications").mkdir(exist_ok=True)
+    (data / "publications" / "fixture-pub.yaml").write_text(yaml.safe_dump({
+        "type": "Publication", "id": "fixture-pub", "authors": "Zhang Z, Lin H, Shi M",
+        "title": {"en": "Human umbilical cord MSC improve liver function (fixture)"},
+        "publicationDate": "2012-02", "doi": "10.1111/fixture.2012.001",
+        "source": "seed-article"}, allow_unicode=True), encoding="utf-8")
+    study_path = data / "studies" / "fixture-study.yaml"
+    study = yaml.safe_load(study_path.read_text(encoding="utf-8"))
+    study.update(publishedIn="fixture-pub", reportsTrial="trial:NCT01220492",
+                 performedBy="beijing-302-hospital")
+    study_path.write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
+    trial_path = data / "trials" / "NCT01220492.yaml"
+    trial = yaml.safe_load(trial_path.read_text(encoding="utf-8"))
+    trial["hasIntervention"][0]["route"] = "intravenous"
+    trial_path.write_text(yaml.safe_dump(trial, allow_unicode=True), encoding="utf-8")
+    other_path = data / "trials" / "NCT05155657.yaml"
+    other = yaml.safe_load(other_path.read_text(encoding="utf-8"))
+    other["title"]["en"] = XSS_TITLE
+    other_path.write_text(yaml.safe_dump(other, allow_unicode=True), encoding="utf-8")
+    orgs_path = data / "organizations" / "organizations.yaml"
+    orgs = yaml.safe_load(orgs_path.read_text(encoding="utf-8"))
+    for org in orgs:
+        if org["id"] == "yantai-yuhuangding-hospital":
+            org["label"]["en"] = XSS_SPONSOR
+            org["name"]["en"] = XSS_SPONSOR
+    orgs_path.write_text(yaml.safe_dump(orgs, allow_unicode=True), encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def rich_graph(tmp_path_factory):
+    import shutil
+
+    from conftest import FIXTURE_DATA
+    from livergraph.build import build
+    data = tmp_path_factory.mktemp("rich") / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    return build(ONTOLOGY, enrich(data)).graph
+
+
+@pytest.fixture(scope="module")
+def G(fixture_build):
+    return to_networkx(fixture_build.graph)
+
+
+def test_projection_keeps_records_and_terms_as_nodes_of_their_kind(G):
+    kinds = {n: d["kind"] for n, d in G.nodes(data=True)}
+    assert kinds == {TRIAL: "trial", OTHER_TRIAL: "trial", STUDY: "study", SPONSOR: "sponsor",
+                     OTHER_SPONSOR: "sponsor", SOURCE: "source", UC_MSC: "cell-type",
+                     UMBILICAL_CORD: "tissue", CIRRHOSIS: "condition",
+                     ALCOHOLIC_CIRRHOSIS: "condition", ALBUMIN: "outcome"}
+    assert G.number_of_nodes() == FIXTURE_NODES and G.number_of_edges() == FIXTURE_EDGES
+    assert set(kinds.values()) <= set(KINDS)
+
+
+def test_trials_carry_status_and_labels(G):
+    assert G.nodes[TRIAL]["label"] == FIXTURE_TRIALS[0]
+    assert G.nodes[TRIAL]["status"] == "COMPLETED"
+    assert G.nodes[OTHER_TRIAL]["status"] == "RECRUITING"
+    assert G.nodes[TRIAL]["name"].startswith("Umbilical cord mesenchymal stem cells")
+    assert G.nodes[SPONSOR]["label"] == "Beijing 302 Hospital"
+    assert G.nodes[UC_MSC]["label"] == "mesenchymal stem cell of umbilical cord"
+
+
+def test_interventions_are_collapsed_into_labelled_edges(G):
+    relations = {(u, v): set(G[u][v]) for u, v in G.edges()}
+    assert relations[(TRIAL, SPONSOR)] == {"lg:leadSponsor"}
+    assert relations[(TRIAL, UC_MSC)] == {"lg:cellType"}
+    assert relations[(TRIAL, UMBILICAL_CORD)] == {"lg:tissueSource"}
+    assert relations[(TRIAL, CIRRHOSIS)] == {"lg:condition"}
+    assert relations[(OTHER_TRIAL, UC_MSC)] == {"lg:cellType"}   # two arms, one edge
+    assert G.edges[TRIAL, SPONSOR, "lg:leadSponsor"]["label"] == "lead sponsor"
+    interventions = [v for k, v in G.nodes[OTHER_TRIAL]["facts"] if k == "intervention"]
+    assert any("high dose" in text for text in interventions)
+    assert not any("/intervention/" in n for n in G)
+
+
+def test_measurements_are_summarised_on_one_edge_per_study_and_outcome(G):
+    edge = G.edges[STUDY, ALBUMIN, "lg:hasMeasurement"]
+    assert edge["label"] == ALBUMIN_SUMMARY
+    assert edge["details"] == ALBUMIN_SUMMARY
+    assert not any("/measurement/" in n or "/comparison/" in n for n in G)
+    assert ("result", ALBUMIN_SUMMARY) in G.nodes[STUDY]["facts"]
+
+
+def test_facts_links_and_issues(G):
+    facts = dict(G.nodes[TRIAL]["facts"])
+    assert facts["status"] == "completed"
+    assert facts["curated in"] == "data/trials/NCT01220492.yaml#NCT01220492"
+    assert "machine translation" in facts["data-quality issue"]
+    assert G.nodes[TRIAL]["issues"] == 1
+    assert G.nodes[TRIAL]["links"] == [("registry record",
+                                        "https://clinicaltrials.gov/study/NCT01220492")]
+    assert G.nodes[UC_MSC]["links"] == [("CL:0002569", UC_MSC)]
+
+
+def test_collapsed_resources_map_to_their_owner(fixture_build):
+    projection = project(fixture_build.graph)
+    assert projection.node_for(ID_BASE + "intervention/NCT01220492-ucmsc") == TRIAL
+    assert projection.node_for(ID_BASE + "measurement/fixture-study-alb-treated-48w") == STUDY
+    assert projection.node_for(ID_BASE + "arm/fixture-study-treated") == STUDY
+    assert projection.node_for(TRIAL) == TRIAL
+    assert projection.node_for(ID_BASE + "trial/NCT99999999") is None
+
+
+def test_projection_does_not_change_the_rdf_graph(fixture_build):
+    g = fixture_build.graph
+    before = to_isomorphic(g)
+    size = len(g)
+    to_networkx(g)
+    write_graphml_graph = project(g, lang="zh").graph
+    assert write_graphml_graph.number_of_nodes() == FIXTURE_NODES
+    assert len(g) == size and to_isomorphic(g) == before
+
+
+def test_chinese_labels(fixture_build):
+    G = to_networkx(fixture_build.graph, lang="zh")
+    assert G.nodes[SPONSOR]["label"] == "北京302醫院"
+    assert G.nodes[CIRRHOSIS]["label"] == "肝硬化"
+    assert G.nodes[TRIAL]["label"] == "NCT01220492"        # untagged: the same in every language
+    assert G.nodes[TRIAL]["name"] == "臍帶間充質干細胞治療肝硬化患者"
+    assert G.nodes[STUDY]["label"] == "UC-MSC in HBV decompensated cirrhosis (fixture)"  # en only
+    assert G.edges[TRIAL, SPONSOR, "lg:leadSponsor"]["label"] == "主要贊助者"
+    assert G.edges[STUDY, ALBUMIN, "lg:hasMeasurement"]["label"].startswith(
+        "血清白蛋白 28.9 → 33.9 g/L 於 48 週")
+
+
+def test_every_kind_in_the_enriched_fixture(rich_graph):
+    G = to_networkx(rich_graph)
+    assert {d["kind"] for _, d in G.nodes(data=True)} == set(KINDS)
+    assert G.number_of_nodes() == RICH_NODES
+    assert G.nodes[PUBLICATION]["label"] == "Zhang Z 2012"
+    doi = ("DOI link", "https://doi.org/10.1111/fixture.2012.001")
+    registry = ("registry record", "https://clinicaltrials.gov/study/NCT01220492")
+    assert G.nodes[PUBLICATION]["links"] == [doi]
+    assert G.nodes[STUDY]["links"] == [doi, registry]   # from the paper and the trial
+    assert set(G[STUDY][TRIAL]) == {"lg:reportsTrial"}
+    assert set(G[STUDY][PUBLICATION]) == {"lg:publishedIn"}
+    assert set(G[STUDY][SPONSOR]) == {"lg:performedBy"}
+    assert set(G[TRIAL][INTRAVENOUS]) == {"lg:route"}
+    assert G.nodes[OTHER_SPONSOR]["label"] == XSS_SPONSOR     # kept as data, escaped on the page
+
+
+@pytest.mark.parametrize("text,expected", [("P336D", "48 w"), ("P1Y", "1 y"), ("P6M", "6 mo"),
+                                           ("P0D", "baseline"), ("P10D", "10 d"),
+                                           ("P1Y6M", "1 y 6 mo"), ("soon", "soon")])
+def test_human_duration(text, expected):
+    assert human_duration(text) == expected
+
+
+def test_neighbourhood_does_not_walk_through_source_documents(G):
+    assert neighbourhood(G, [TRIAL], 1) == {TRIAL, SPONSOR, SOURCE, UC_MSC, UMBILICAL_CORD,
+                                            CIRRHOSIS}
+    two = neighbourhood(G, [TRIAL], 2)
+    assert OTHER_TRIAL in two            # through the shared cell type
+    assert STUDY not in two              # only the seed article links them
+    assert neighbourhood(G, [TRIAL], 0) == {TRIAL}
+
+
+def test_find_node_by_nct_curie_iri_or_label(G):
+    assert find_node(G, "NCT01220492") == TRIAL
+    assert find_node(G, "trial:NCT01220492") == TRIAL
+    assert find_node(G, TRIAL) == TRIAL
+    assert find_node(G, "beijing 302 hospital") == SPONSOR
+    assert find_node(G, "NCT00000000") is None
+
+
+def test_counts_by_class(fixture_build):
+    counts = counts_by_class(fixture_build.graph)
+    assert counts["lg:Trial"] == 2
+    assert counts["lg:PublishedStudy"] == 1
+    assert counts["lg:CellTherapy"] == 3
+    assert counts["lg:Measurement"] == 2
+    assert counts["lg:Organization"] == 2
+    assert "owl:Class" not in counts     # the ontology is not counted
+
+
+def test_network_stats(G):
+    stats = network_stats(G)
+    assert stats.nodes == FIXTURE_NODES and stats.edges == FIXTURE_EDGES
+    assert stats.by_kind["trial"] == 2 and stats.by_kind["condition"] == 2
+    assert stats.by_status == {"COMPLETED": 1, "RECRUITING": 1}
+    assert stats.by_relation["lg:leadSponsor"] == 2
+    assert stats.components == [8, 2]          # the study shares only the seed article
+    top_cell = stats.hubs["cell-type"][0]
+    assert (top_cell.label, top_cell.degree) == ("mesenchymal stem cell of umbilical cord", 2)
+    assert top_cell.betweenness > 0
+    assert stats.top_betweenness[0].node == TRIAL
+    assert SOURCE not in domain_network(G)
+
+
+def test_graphml_and_gexf_hold_kind_and_label(fixture_build, tmp_path):
+    written = write_graphml(fixture_build.graph, tmp_path / "g.graphml")
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    assert back.number_of_nodes() == FIXTURE_NODES
+    assert back.number_of_edges() == FIXTURE_EDGES == written.number_of_edges()
+    assert back.nodes[TRIAL]["kind"] == "trial"
+    assert back.nodes[TRIAL]["label"] == "NCT01220492"
+    assert back.nodes[TRIAL]["status"] == "COMPLETED"
+    assert "registry record" not in back.nodes[TRIAL]["links"]
+    assert back.nodes[TRIAL]["links"] == "https://clinicaltrials.gov/study/NCT01220492"
+    assert {d["relation"] for _, _, d in back.edges(data=True)} >= {"lg:leadSponsor",
+                                                                   "lg:hasMeasurement"}
+    write_gexf(fixture_build.graph, tmp_path / "g.gexf", lang="zh")
+    gexf = nx.read_gexf(tmp_path / "g.gexf")
+    assert gexf.number_of_nodes() == FIXTURE_NODES
+    assert gexf.nodes[SPONSOR]["kind"] == "sponsor"
+    assert gexf.nodes[SPONSOR]["label"] == "北京302醫院"
+    assert list(tmp_path.iterdir()) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_exports_are_readable_by_an_xml_parser(fixture_build, tmp_path):
+    import xml.etree.ElementTree as ET
+    write_graphml(fixture_build.graph, tmp_path / "g.graphml")
+    root = ET.parse(tmp_path / "g.graphml").getroot()
+    assert root.tag.endswith("graphml")
+    keys = {k.get("attr.name") for k in root.iter() if k.tag.endswith("key")}
+    assert {"kind", "label", "relation"} <= keys

@@ -1,0 +1,210 @@
+"""The HTML page (without a browser: tests/test_browser.py runs it) and the viz and stats
+commands."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ONTOLOGY, ROOT
+from livergraph.cli import cli
+from livergraph.network import KINDS, to_networkx
+from livergraph.viz import render_html, strip_external
+from test_network import (ALBUMIN_SUMMARY, FIXTURE_EDGES, FIXTURE_NODES, RICH_NODES, SPONSOR,
+                          TRIAL, XSS_SPONSOR, XSS_TITLE, enrich)
+
+
+def page_data(page: str) -> tuple[list, list, dict]:
+    """The vis DataSets and the livergraph data embedded in a page."""
+    nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((.*?)\);\n", page).group(1))
+    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*?)\);\n", page).group(1))
+    data = json.loads(re.search(r'<script type="application/json" id="lg-data">(.*?)</script>',
+                                page, re.S).group(1))
+    return nodes, edges, data
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)      # a stray lib/ folder or file would land here
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [str(a) for a in args])
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def rich_data(tmp_path_factory):
+    import shutil
+
+    from conftest import FIXTURE_DATA
+    data = tmp_path_factory.mktemp("rich") / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    return enrich(data)
+
+
+def test_page_is_self_contained(fixture_build):
+    page = render_html(to_networkx(fixture_build.graph))
+    assert not re.search(r"<script[^>]*\bsrc=", page, re.I)
+    assert not re.search(r"<link\b", page, re.I)
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "lib/bindings" not in page
+    assert page.count("vis.Network(") >= 1          # vis-network is inlined
+    assert page.startswith("<!DOCTYPE html>")
+
+
+def test_page_holds_every_node_and_edge_with_kind_shape_and_relation(fixture_build):
+    G = to_networkx(fixture_build.graph)
+    nodes, edges, data = page_data(render_html(G))
+    assert len(nodes) == FIXTURE_NODES and len(edges) == FIXTURE_EDGES
+    by_id = {n["id"]: n for n in nodes}
+    assert by_id[TRIAL]["kind"] == "trial" and by_id[TRIAL]["shape"] == KINDS["trial"][4]
+    assert by_id[SPONSOR]["shape"] == "square"
+    assert by_id[TRIAL]["color"] != by_id[[n for n in by_id if n.endswith("NCT05155657")][0]][
+        "color"]                                                   # coloured by status
+    assert ALBUMIN_SUMMARY in {e["label"] for e in edges}
+    assert {e["relation"] for e in edges} >= {"lg:leadSponsor", "lg:cellType", "lg:condition"}
+    assert data["nodes"][TRIAL]["links"] == [["registry record",
+                                              "https://clinicaltrials.gov/study/NCT01220492"]]
+
+
+def test_legend_lists_every_kind_in_the_graph(fixture_build):
+    G = to_networkx(fixture_build.graph)
+    page = render_html(G)
+    legend = set(re.findall(r'<label class="lg-row" data-kind="([^"]+)"', page))
+    assert legend == {d["kind"] for _, d in G.nodes(data=True)}
+    assert set(re.findall(r'data-status="([^"]+)"', page)) == {"COMPLETED", "RECRUITING"}
+
+
+def test_crafted_text_never_reaches_the_page_as_markup(rich_data):
+    from livergraph.build import build
+    G = to_networkx(build(ONTOLOGY, rich_data).graph)
+    page = render_html(G, heading="<b>x</b>")
+    assert XSS_TITLE not in page and XSS_SPONSOR not in page
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    for chunk in (re.search(r"nodes = new vis\.DataSet\((.*?)\);\n", page).group(1),
+                  re.search(r'id="lg-data">(.*?)</script>', page, re.S).group(1)):
+        assert "<" not in chunk and ">" not in chunk   # data cannot close or open an element
+    nodes, edges, data = page_data(page)                     # ... and the data is intact
+    assert len(nodes) == RICH_NODES
+    assert XSS_SPONSOR in {n["label"] for n in nodes}
+    assert any(XSS_TITLE == d["name"] for d in data["nodes"].values())
+
+
+def test_page_is_deterministic(fixture_build):
+    G = to_networkx(fixture_build.graph)
+    assert render_html(G) == render_html(G)
+
+
+def test_strip_external_removes_cdn_and_lib_tags():
+    page = ('<link rel="stylesheet" href="https://cdn.example/x.css" />'
+            '<script\n src="https://cdn.example/x.js"\n crossorigin="anonymous"\n></script>'
+            '<script src="lib/bindings/utils.js"></script><script>var a = 1;</script>'
+            '<!-- <link rel="stylesheet" href="../node_modules/vis.css" type="text/css" /> -->')
+    assert strip_external(page) == "<script>var a = 1;</script>"
+
+
+def test_viz_command_writes_one_file(run, tmp_path):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "-o", "out.html")
+    assert result.exit_code == 0, result.output
+    assert f"wrote out.html: {FIXTURE_NODES} nodes, {FIXTURE_EDGES} edges" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]    # no lib/ folder
+    nodes, _, _ = page_data((tmp_path / "out.html").read_text(encoding="utf-8"))
+    assert len(nodes) == FIXTURE_NODES
+
+
+def test_viz_focus(run, tmp_path):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--focus", "NCT01220492", "--depth", "1", "-o", "focus.html")
+    assert result.exit_code == 0, result.output
+    nodes, edges, _ = page_data((tmp_path / "focus.html").read_text(encoding="utf-8"))
+    assert len(nodes) == 6 and len(edges) == 5
+    assert "NCT05155657" not in {n["label"] for n in nodes}
+
+
+def test_viz_focus_unknown_is_a_usage_error(run):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--focus", "NCT00000000")
+    assert result.exit_code == 2
+    assert "error: --focus 'NCT00000000' is not a node of the graph" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_viz_query_draws_what_a_construct_selects(run, tmp_path):
+    query = ("CONSTRUCT { ?t lg:leadSponsor ?s } WHERE { ?t lg:leadSponsor ?s ; "
+             "lg:status lgc:status-RECRUITING }")
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--query", query, "-o", "q.html")
+    assert result.exit_code == 0, result.output
+    nodes, edges, _ = page_data((tmp_path / "q.html").read_text(encoding="utf-8"))
+    assert {n["label"] for n in nodes} == {"NCT05155657", "Yantai Yuhuangding Hospital"}
+    assert [e["relation"] for e in edges] == ["lg:leadSponsor"]
+
+
+def test_viz_query_on_collapsed_resources_draws_their_owner(run, tmp_path):
+    query = ("CONSTRUCT { ?i lg:cellType ?c } WHERE { ?i lg:cellType ?c ; "
+             "lg:doseLevel lgc:dose-high }")
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--query", query, "-o", "q.html")
+    assert result.exit_code == 0, result.output
+    nodes, _, _ = page_data((tmp_path / "q.html").read_text(encoding="utf-8"))
+    assert {n["label"] for n in nodes} == {"NCT05155657",
+                                          "mesenchymal stem cell of umbilical cord"}
+
+
+@pytest.mark.parametrize("query,code,message", [
+    ("SELECT ?s WHERE { ?s a lg:Trial }", 2, "needs a CONSTRUCT or DESCRIBE query, not SELECT"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE {", 2, "the query does not parse or run"),
+    ("CONSTRUCT { ?s a lg:Nothing } WHERE { ?s a lg:Nothing }", 1, "mentions no trial"),
+])
+def test_viz_query_errors(run, query, code, message):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--query", query, "-o", "q.html")
+    assert result.exit_code == code
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_viz_to_stdout_in_chinese(run):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--lang", "zh", "-o", "-")
+    assert result.exit_code == 0
+    nodes, _, data = page_data(result.output)
+    assert "北京302醫院" in {n["label"] for n in nodes}
+    assert data["ui"]["find"] == "搜尋"
+    assert data["kindNames"]["trial"] == "註冊試驗"           # from the ontology's label
+
+
+def test_viz_reads_a_built_graph_and_refuses_a_missing_one(run, tmp_path):
+    out = tmp_path / "g.ttl"
+    assert run("build", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+               "-o", out).exit_code == 0
+    result = run("viz", "--graph", out, "-o", "g.html")
+    assert result.exit_code == 0, result.output
+    assert f"{FIXTURE_NODES} nodes" in result.output
+    missing = run("viz", "--graph", tmp_path / "nope.ttl")
+    assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_stats_text(run):
+    result = run("stats", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert re.search(r"lg:Trial\s+2\n", out)
+    assert f"network: {FIXTURE_NODES} nodes, {FIXTURE_EDGES} edges" in out
+    assert re.search(r"registered trial\s+2\n", out)
+    assert re.search(r"COMPLETED\s+1\n", out)
+    assert "connected components (without source documents): 2; sizes 8, 2" in out
+    assert re.search(r"mesenchymal stem cell of umbilical cord\s+2\s+0\.\d+", out)
+
+
+def test_stats_json(run):
+    result = run("stats", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--format", "json", "--top", "1")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["classes"]["lg:Trial"] == 2
+    assert out["nodes"] == FIXTURE_NODES and out["components"] == [8, 2]
+    assert out["hubs"]["cell-type"][0]["label"] == "mesenchymal stem cell of umbilical cord"
+    assert all(len(h) == 1 for h in out["hubs"].values())
