@@ -29,7 +29,8 @@ CIRRHOSIS = str(OBO) + "MONDO_0005155"
 ALCOHOLIC_CIRRHOSIS = str(OBO) + "MONDO_0006644"
 ALBUMIN = str(LGC) + "measure-albumin"
 INTRAVENOUS = str(LGC) + "route-intravenous"
-ALBUMIN_SUMMARY = "serum albumin 28.9 → 33.9 g/L at 48 w (treated), P<0.05"
+ALBUMIN_LABEL = "serum albumin 28.9 → 33.9 g/L at 48 w, P<0.05"            # on the edge
+ALBUMIN_SUMMARY = "serum albumin 28.9 → 33.9 g/L at 48 w (treated), P<0.05"  # in its details
 FIXTURE_NODES = 11          # 2 trials, 1 study, 2 sponsors, 1 source, 1 CL, 1 UBERON, 2 MONDO, 1 outcome
 FIXTURE_EDGES = 11
 
@@ -122,7 +123,7 @@ def test_interventions_are_collapsed_into_labelled_edges(G):
 
 def test_measurements_are_summarised_on_one_edge_per_study_and_outcome(G):
     edge = G.edges[STUDY, ALBUMIN, "lg:hasMeasurement"]
-    assert edge["label"] == ALBUMIN_SUMMARY
+    assert edge["label"] == ALBUMIN_LABEL
     assert edge["details"] == ALBUMIN_SUMMARY
     assert not any("/measurement/" in n or "/comparison/" in n for n in G)
     assert ("result", ALBUMIN_SUMMARY) in G.nodes[STUDY]["facts"]
@@ -186,9 +187,47 @@ def test_every_kind_in_the_enriched_fixture(rich_graph):
     assert G.nodes[OTHER_SPONSOR]["label"] == XSS_SPONSOR     # kept as data, escaped on the page
 
 
+SUMMARY_STUDY = {
+    "type": "PublishedStudy", "id": "summary-study", "source": "seed-article",
+    "title": {"en": "Summaries (fixture)"},
+    "hasArm": [{"id": "ucmsc", "label": {"en": "UC-MSC"}, "armRole": "EXPERIMENTAL"},
+               {"id": "control", "armRole": "PLACEBO_COMPARATOR"}],
+    "hasMeasurement": [
+        {"id": "meld-a", "arm": "ucmsc", "measure": "lgc:measure-meld", "value": 12.5,
+         "unit": "score", "timePoint": "P168D", "statistic": "mean"},
+        {"id": "meld-b", "arm": "control", "measure": "lgc:measure-meld", "value": 15,
+         "unit": "score", "timePoint": "P168D", "statistic": "mean"},
+        {"id": "fever", "arm": "ucmsc", "measure": "lgc:measure-body-temperature",
+         "rangeLow": 37, "rangeHigh": 38, "unit": "Cel", "timePoint": "PT6H",
+         "windowStart": "PT2H", "statistic": "value"},
+        {"id": "hcc", "arm": ["ucmsc", "control"], "measure": "lgc:measure-hcc-incidence",
+         "numerator": 3, "denominator": 40, "analysisPopulation": "all", "statistic": "count"}],
+    "hasComparison": [
+        {"id": "meld-24w", "comparisonKind": "between-arms", "measure": "lgc:measure-meld",
+         "subjectMeasurement": "meld-a", "referenceMeasurement": "meld-b", "pValue": 0.01,
+         "pValueRelation": "<=", "significant": True, "direction": "lower"}],
+}
+
+
+def test_summaries_of_between_arm_range_and_count_results(mini_data):
+    from livergraph.build import build
+    (mini_data / "studies" / "summary-study.yaml").write_text(
+        yaml.safe_dump(SUMMARY_STUDY, allow_unicode=True), encoding="utf-8")
+    G = to_networkx(build(ONTOLOGY, mini_data).graph)
+    study = ID_BASE + "study/summary-study"
+    edges = {v.rsplit("/", 1)[-1]: d for _, v, d in G.out_edges(study, data=True)}
+    assert edges["measure-meld"]["label"] == "MELD score 12.5 vs 15 at 24 w, P≤0.01"
+    assert edges["measure-meld"]["details"] == \
+        "MELD score 12.5 vs 15 at 24 w (UC-MSC vs control), P≤0.01"
+    assert edges["measure-body-temperature"]["label"] == "body temperature 37–38 °C at 2–6 h"
+    assert edges["measure-hcc-incidence"]["details"] == \
+        "HCC incidence 3/40 (control + UC-MSC; whole cohort)"
+
+
 @pytest.mark.parametrize("text,expected", [("P336D", "48 w"), ("P1Y", "1 y"), ("P6M", "6 mo"),
                                            ("P0D", "baseline"), ("P10D", "10 d"),
-                                           ("P1Y6M", "1 y 6 mo"), ("soon", "soon")])
+                                           ("P1Y6M", "1 y 6 mo"), ("PT6H", "6 h"),
+                                           ("PT90M", "90 min"), ("soon", "soon")])
 def test_human_duration(text, expected):
     assert human_duration(text) == expected
 

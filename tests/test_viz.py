@@ -12,7 +12,7 @@ from conftest import ONTOLOGY, ROOT
 from livergraph.cli import cli
 from livergraph.network import KINDS, to_networkx
 from livergraph.viz import render_html, strip_external
-from test_network import (ALBUMIN_SUMMARY, FIXTURE_EDGES, FIXTURE_NODES, RICH_NODES, SPONSOR,
+from test_network import (ALBUMIN_LABEL, FIXTURE_EDGES, FIXTURE_NODES, RICH_NODES, SPONSOR,
                           TRIAL, XSS_SPONSOR, XSS_TITLE, enrich)
 
 
@@ -63,7 +63,7 @@ def test_page_holds_every_node_and_edge_with_kind_shape_and_relation(fixture_bui
     assert by_id[SPONSOR]["shape"] == "square"
     assert by_id[TRIAL]["color"] != by_id[[n for n in by_id if n.endswith("NCT05155657")][0]][
         "color"]                                                   # coloured by status
-    assert ALBUMIN_SUMMARY in {e["label"] for e in edges}
+    assert ALBUMIN_LABEL in {e["label"] for e in edges}
     assert {e["relation"] for e in edges} >= {"lg:leadSponsor", "lg:cellType", "lg:condition"}
     assert data["nodes"][TRIAL]["links"] == [["registry record",
                                               "https://clinicaltrials.gov/study/NCT01220492"]]

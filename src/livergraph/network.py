@@ -107,6 +107,9 @@ _TEXT = {  # words of the summaries, by language
            "identifier": "識別碼", "patients": "例", "source": "來源"},
 }
 LANGS = ("en", "zh")
+#: UCUM codes shown in a more familiar form
+_UCUM_SHOWN = {"a": "y", "mo": "mo", "wk": "w", "Cel": "°C", "10*9/L": "×10⁹/L",
+               "10*12/L": "×10¹²/L", "umol/L": "µmol/L"}
 
 
 def kind_name(kind: str, lang: str = "en", rdf_graph: Graph | None = None) -> str:
@@ -156,19 +159,23 @@ def _local(iri) -> str:
     return re.split(r"[#/]", s)[-1] or s
 
 
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T.*)?$")
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+_DURATION_UNITS = {"en": ("y", "mo", "w", "d", "h", "min", "s"),
+                   "zh": ("年", "個月", "週", "天", "小時", "分鐘", "秒")}
 
 
 def human_duration(text: str, lang: str = "en") -> str:
-    """P336D -> '48 w', P1Y -> '1 y', P6M -> '6 mo', P0D -> 'baseline'; other text unchanged."""
+    """P336D -> '48 w', P1Y -> '1 y', P6M -> '6 mo', PT6H -> '6 h', P0D -> 'baseline';
+    other text unchanged."""
     m = _DURATION.match(str(text))
-    if not m or not any(m.groups()):
+    if not m or not any(g is not None for g in m.groups()):
         return str(text)
-    years, months, weeks, days = (int(g) if g else 0 for g in m.groups())
-    units = ("y", "mo", "w", "d") if lang != "zh" else ("年", "個月", "週", "天")
-    if days and not (years or months or weeks) and days % 7 == 0:
-        weeks, days = days // 7, 0
-    parts = [f"{n} {u}" for n, u in zip((years, months, weeks, days), units) if n]
+    values = [float(g) if g else 0 for g in m.groups()]
+    if values[3] and not any(values[:3]) and values[3] % 7 == 0:
+        values[2], values[3] = values[3] // 7, 0
+    units = _DURATION_UNITS[_lang(lang)]
+    parts = [f"{n:g} {u}" for n, u in zip(values, units) if n]
     return " ".join(parts) if parts else _TEXT[_lang(lang)]["baseline"]
 
 
@@ -282,6 +289,11 @@ class _Projector:
         first = re.split(r"[,;、，]", authors)[0].strip()
         date = next(iter(self.g.objects(node, LG.publicationDate)), None)
         year = str(date)[:4] if date is not None else ""
+        if self.lang == "en" and first and not first.isascii():
+            # an English page names a Chinese author by the record id's romanisation
+            # (cui-2022-cjh -> Cui)
+            local = _local(node).split("-")[0]
+            first = local.capitalize() if local.isalpha() else first
         text = " ".join(x for x in (first, year) if x)
         return text or self.label(node)
 
@@ -415,44 +427,118 @@ class _Projector:
         return "; ".join(parts) if parts else (text or self.label(finding))
 
     # measurements and comparisons -> summary edges ------------------------------------
+    def _one(self, s, p):
+        return next(iter(sorted(self.g.objects(s, p))), None)
+
+    def _measure_of(self, x):
+        return self._one(x, LG.measure)
+
     def _value(self, m) -> str:
-        g = self.g
-        value = next(iter(g.objects(m, LG.value)), None)
-        num = next(iter(g.objects(m, LG.numerator)), None)
-        den = next(iter(g.objects(m, LG.denominator)), None)
+        value, low, high = (self._one(m, p) for p in (LG.value, LG.rangeLow, LG.rangeHigh))
+        num, den = self._one(m, LG.numerator), self._one(m, LG.denominator)
+        span = f"{_number(low)}–{_number(high)}" if low is not None and high is not None \
+            else None
         if value is not None:
-            text = _number(value)
-        elif num is not None and den is not None:
-            text = f"{num}/{den}"
-        elif num is not None:
-            text = str(num)
-        else:
-            return "?"
-        return text
+            return _number(value) + (f" ({span})" if span else "")
+        if span:
+            return span
+        if num is not None and den is not None:
+            return f"{num}/{den}"
+        if num is not None:
+            return str(num)
+        return "?"
 
-    def _unit(self, m) -> str:
-        g = self.g
-        unit = next(iter(g.objects(m, LG.unit)), None)
+    def _unit(self, m, measure=None) -> str:
+        unit = self._one(m, LG.unit)
+        text = ""
         if unit is not None:
-            code = next(iter(g.objects(unit, LG.ucumCode)), None)
-            return str(code) if code is not None else self.label(unit)
-        text = next(iter(g.objects(m, LG.unitText)), None)
-        return str(text) if text is not None else ""
+            code = self._one(unit, LG.ucumCode)
+            text = str(code) if code is not None else self.label(unit)
+        elif self._one(m, LG.unitText) is not None:
+            text = str(self._one(m, LG.unitText))
+        if text.startswith("{") and text.endswith("}"):      # UCUM annotation: {patients}
+            text = text[1:-1]
+            if measure is not None and text.lower() in self.label(measure).lower():
+                return ""                                      # {score} of "MELD score"
+        return _UCUM_SHOWN.get(text, text)
 
-    def _time(self, m) -> str:
-        tp = next(iter(self.g.objects(m, LG.timePoint)), None)
-        return human_duration(str(tp), self.lang) if tp is not None else ""
+    def _time(self, *things) -> str:
+        for x in things:
+            if x is None:
+                continue
+            tp = self._one(x, LG.timePoint)
+            if tp is not None:
+                start = self._one(x, LG.windowStart)
+                end = human_duration(str(tp), self.lang)
+                if start is not None:
+                    first = human_duration(str(start), self.lang)
+                    if first == self.words["baseline"]:
+                        first = "0"
+                    a, b = first.split(), end.split()
+                    if len(a) == 2 and len(b) == 2 and a[1] == b[1]:    # 2 h, 6 h -> 2–6 h
+                        return f"{a[0]}–{end}"
+                    return f"{first}–{end}"
+                return end
+        return ""
 
-    def _with_unit_time(self, values: str, m) -> str:
-        unit = self._unit(m)
+    def _with_unit_time(self, values: str, m, measure, *time_from) -> str:
+        unit = self._unit(m, measure) if m is not None else ""
         text = values + (("" if unit == "%" else " ") + unit if unit else "")
-        time = self._time(m)
+        time = self._time(*time_from)
         if time and time != self.words["baseline"]:
             text += f" {self.words['at']} {time}"
         return text
 
-    def _measure_of(self, x):
-        return next(iter(sorted(self.g.objects(x, LG.measure))), None)
+    def _p_text(self, c) -> str | None:
+        pv, rel = self._one(c, LG.pValue), self._one(c, LG.pValueRelation)
+        if pv is not None:
+            op = "="
+            if rel is not None:
+                op = {"lt": "<", "le": "≤", "eq": "=", "gt": ">", "ge": "≥"}.get(
+                    _local(rel).removeprefix("bound-"), "=")
+            return f"P{op}{_number(pv)}"
+        written = self._one(c, LG.pValueAsWritten)
+        return str(written) if written is not None else None
+
+    def _population(self, x) -> str:
+        pop = self._one(x, LG.analysisPopulation) if x is not None else None
+        return self.label(pop) if pop is not None else ""
+
+    def _comparison_lines(self, c, measure, multi_arm: bool) -> tuple[str, str]:
+        """(short, long): the short line names no arms (for the edge label)."""
+        g, w = self.g, self.words
+        subj, ref = self._one(c, LG.subjectMeasurement), self._one(c, LG.referenceMeasurement)
+        kind = self._one(c, LG.comparisonKind)
+        vs_baseline = kind is not None and str(kind).endswith("vs-baseline")
+        arm = self._one(c, LG.arm) or (self._one(subj, LG.arm) if subj is not None else None)
+        other = self._one(c, LG.comparatorArm) or (
+            self._one(ref, LG.arm) if ref is not None else None)
+        name = self.label(measure)
+        if subj is not None and ref is not None:
+            values = (f"{self._value(ref)} → {self._value(subj)}" if vs_baseline
+                      else f"{self._value(subj)} {w['vs']} {self._value(ref)}")
+            body = f"{name} {self._with_unit_time(values, subj, measure, c, subj)}"
+        else:
+            direction = self._one(c, LG.direction)
+            body = name + (f" {self.label(direction)}" if direction is not None else "")
+            if vs_baseline:
+                body += f" {w['vs']} {w['baseline']}"
+            time = self._time(c, subj)
+            if time and time != w["baseline"]:
+                body += f" {w['at']} {time}"
+        arms = []
+        if vs_baseline:
+            if arm is not None and multi_arm:
+                arms.append(self._arm_name(arm))
+        elif arm is not None and other is not None:
+            arms.append(f"{self._arm_name(arm)} {w['vs']} {self._arm_name(other)}")
+        population = self._population(c)
+        if population:
+            arms.append(population)
+        p_text = self._p_text(c)
+        tail = f", {p_text}" if p_text else ""
+        long = body + (f" ({'; '.join(arms)})" if arms else "") + tail
+        return body + tail, long
 
     def _results(self, s, key: str, arms) -> None:
         g, w = self.g, self.words
@@ -463,47 +549,16 @@ class _Projector:
         by_measure: dict = defaultdict(lambda: ([], []))   # measure -> (significant, other)
         for c in comparisons:
             self.aliases[str(c)] = key
-            measure = self._measure_of(c)
-            subj = next(iter(g.objects(c, LG.subjectMeasurement)), None)
-            ref = next(iter(g.objects(c, LG.referenceMeasurement)), None)
-            if measure is None and subj is not None:
-                measure = self._measure_of(subj)
+            subj = self._one(c, LG.subjectMeasurement)
+            measure = self._measure_of(c) or (self._measure_of(subj) if subj is not None
+                                              else None)
             if measure is None:
                 continue
-            used.update(x for x in (subj, ref) if x is not None)
-            kind = next(iter(g.objects(c, LG.comparisonKind)), None)
-            name = self.label(measure)
-            p_text = next(iter(g.objects(c, LG.pValueAsWritten)), None)
-            if p_text is None:
-                pv = next(iter(g.objects(c, LG.pValue)), None)
-                rel = next(iter(g.objects(c, LG.pValueRelation)), None)
-                if pv is not None:
-                    op = {"lt": "<", "le": "≤"}.get(_local(rel).removeprefix("bound-"), "=") \
-                        if rel is not None else "="
-                    p_text = f"P{op}{_number(pv)}"
-            if subj is not None and ref is not None:
-                if kind is not None and str(kind).endswith("vs-baseline"):
-                    body = self._with_unit_time(f"{self._value(ref)} → {self._value(subj)}",
-                                                subj)
-                    arm = next(iter(g.objects(subj, LG.arm)), None)
-                    suffix = f" ({self._arm_name(arm)})" if multi_arm and arm is not None \
-                        else ""
-                else:
-                    body = self._with_unit_time(
-                        f"{self._value(subj)} {w['vs']} {self._value(ref)}", subj)
-                    a1 = next(iter(g.objects(subj, LG.arm)), None)
-                    a2 = next(iter(g.objects(ref, LG.arm)), None)
-                    suffix = (f" ({self._arm_name(a1)} {w['vs']} {self._arm_name(a2)})"
-                              if a1 is not None and a2 is not None else "")
-                line = f"{name} {body}{suffix}"
-            else:
-                direction = next(iter(g.objects(c, LG.direction)), None)
-                line = name + (f" {self.label(direction)}" if direction is not None else "")
-            if p_text:
-                line += f", {p_text}"
-            significant = next(iter(g.objects(c, LG.significant)), None)
+            used.update(x for x in (subj, self._one(c, LG.referenceMeasurement)) if x is not None)
+            lines = self._comparison_lines(c, measure, multi_arm)
+            significant = self._one(c, LG.significant)
             bucket = 0 if significant is not None and significant.toPython() is True else 1
-            by_measure[measure][bucket].append(line)
+            by_measure[measure][bucket].append(lines)
         for m in measurements:
             self.aliases[str(m)] = key
             if m in used:
@@ -511,18 +566,25 @@ class _Projector:
             measure = self._measure_of(m)
             if measure is None:
                 continue
-            arm = next(iter(g.objects(m, LG.arm)), None)
-            line = f"{self.label(measure)} {self._with_unit_time(self._value(m), m)}"
-            if arm is not None and multi_arm:
-                line += f" ({self._arm_name(arm)})"
-            by_measure[measure][1].append(line)
+            short = f"{self.label(measure)} {self._with_unit_time(self._value(m), m, measure, m)}"
+            notes = []
+            arms_measured = sorted(g.objects(m, LG.arm))
+            if arms_measured and multi_arm:
+                notes.append(" + ".join(self._arm_name(a) for a in arms_measured))
+            population = self._population(m)
+            if population:
+                notes.append(population)
+            by_measure[measure][1].append(
+                (short, short + (f" ({'; '.join(notes)})" if notes else "")))
         for measure in sorted(by_measure):
             significant, other = by_measure[measure]
-            lines = significant + other
-            label = lines[0] + (f" (+{len(lines) - 1} {w['more']})" if len(lines) > 1 else "")
+            pairs = significant + other
+            longs = list(dict.fromkeys(long for _, long in pairs))
+            label = pairs[0][0] + (f" (+{len(longs) - 1} {w['more']})" if len(longs) > 1
+                                   else "")
             target = self.add_node(measure, "outcome")
-            self.add_edge(key, target, LG.hasMeasurement, lines, label=label)
-            for line in lines:
+            self.add_edge(key, target, LG.hasMeasurement, longs, label=label)
+            for line in longs:
                 self.facts[key].append((w["result"], line))
 
     # facts -----------------------------------------------------------------------------

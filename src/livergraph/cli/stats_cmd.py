@@ -8,6 +8,10 @@ import click
 from .viz_cmd import graph_options, load_graph
 
 
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 @click.command("stats")
 @graph_options
 @click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True,
@@ -60,7 +64,8 @@ def command(root, data_dir, graph_file, lang, top, fmt):
     for kind, hubs in stats.hubs.items():
         w(f"  {names[kind]}:")
         for h in hubs:
-            w(f"    {h.label:<48} {h.degree:>4}  {h.betweenness:.4f}")
+            w(f"    {_short(h.label):<48} {h.degree:>4}  {h.betweenness:.4f}")
     w("bridges (highest betweenness):")
     for h in stats.top_betweenness:
-        w(f"    {h.label:<48} {h.degree:>4}  {h.betweenness:.4f}  ({names.get(h.kind, h.kind)})")
+        w(f"    {_short(h.label):<48} {h.degree:>4}  {h.betweenness:.4f}  "
+          f"({names.get(h.kind, h.kind)})")
