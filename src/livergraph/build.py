@@ -40,7 +40,7 @@ DURATION_PATTERN = re.compile(
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DAYS_PER = (Decimal("365.25"), Decimal("30.4375"), Decimal(1), Decimal(1) / 24,
             Decimal(1) / 1440, Decimal(1) / 86400)
-RESERVED_KEYS = {"type", "id"}
+RESERVED_KEYS = {"type", "id", "supplement"}
 
 
 def duration_days(text: str) -> Decimal:
@@ -65,6 +65,8 @@ class _Context:
     top_iri: URIRef
     top_id: str
     locals: dict[str, tuple[URIRef, URIRef]]
+    sources: dict[URIRef, list] = field(default_factory=dict)   # node -> its prov sources
+    skip: frozenset = frozenset()   # top-level keys not emitted (a supplement's covered keys)
 
 
 @dataclass
@@ -84,6 +86,8 @@ class Builder:
         self.top: dict[URIRef, tuple[URIRef, Record]] = {}        # iri -> (class, record)
         self.by_id: dict[str, list[tuple[URIRef, URIRef]]] = {}   # id -> [(iri, class)]
         self.locals: dict[URIRef, dict[str, tuple[URIRef, URIRef]]] = {}
+        # records marked ``supplement: true`` (imported registry facts, see data/README.md)
+        self.supplements: dict[URIRef, tuple[URIRef, Record, dict]] = {}
         self.used_terms: set[URIRef] = set()
         self.mapping_issues: dict[str, URIRef] = {}
         self._declared = schema.property_iris | {RDF.type}
@@ -129,6 +133,7 @@ class Builder:
                 self._index_record(rec)
             except LivergraphError as exc:
                 self.errors.append(_locate(exc, rec))
+        self._merge_supplements()
 
     def _index_record(self, rec: Record) -> None:
         where = f"{rec.data.get('type', '?')} {rec.data.get('id', '?')}"
@@ -139,6 +144,9 @@ class Builder:
             raise DataError(f"{cls.split('#')[-1]} records cannot stand alone", record=where,
                             hint="nest them inside the record they belong to")
         iri = record_iri(segment, rid)
+        if rec.data.get("supplement") is not None:
+            self._index_supplement(rec, iri, cls, rid, where)
+            return
         if iri in self.top:
             other = self.top[iri][1]
             raise DataError(f"id {rid!r} is already used by a {segment} record in {other.file}",
@@ -148,6 +156,54 @@ class Builder:
         local: dict[str, tuple[URIRef, URIRef]] = {}
         self.locals[iri] = local
         self._index_nested(rec.data, rid, local, where)
+
+    def _index_supplement(self, rec: Record, iri: URIRef, cls: URIRef, rid: str,
+                          where: str) -> None:
+        """A supplement adds statements to the record with the same type and id (or stands
+        alone when there is none); the other record wins for every property it states."""
+        if rec.data["supplement"] is not True:
+            raise DataError("'supplement' takes the value true", record=where)
+        if iri in self.supplements:
+            other = self.supplements[iri][1]
+            raise DataError(f"a second supplement for {rid!r} (the first is in {other.file})",
+                            record=where, hint="keep one imported record per trial")
+        local: dict[str, tuple[URIRef, URIRef]] = {}
+        self._index_nested(rec.data, rid, local, where)
+        self.supplements[iri] = (cls, rec, local)
+
+    def _merge_supplements(self) -> None:
+        for iri, (cls, rec, local) in sorted(self.supplements.items()):
+            where = f"{rec.type} {rec.id}"
+            if iri not in self.top:
+                self.top[iri] = (cls, rec)
+                self.by_id.setdefault(rec.id, []).append((iri, cls))
+                self.locals[iri] = local
+                continue
+            other_cls, other = self.top[iri]
+            if other_cls != cls:
+                self.errors.append(_locate(DataError(
+                    f"supplements a {other_cls.split('#')[-1]} but is a {cls.split('#')[-1]}",
+                    record=where), rec))
+            taken = {t for t, _ in self.locals[iri].values()}
+            for lid, (target, _) in local.items():
+                if target in taken:
+                    self.errors.append(_locate(DataError(
+                        f"local id {lid!r} is also used in {other.file}", record=where,
+                        hint="the two records' nested ids must differ"), rec))
+
+    def _nests(self, key: str, value: Any) -> bool:
+        prop = self.schema.properties.get(key)
+        return prop is not None and prop.kind == "object" and _holds_records(value)
+
+    def _covered(self, data: dict) -> frozenset:
+        """Keys of a supplement that ``data`` states itself, directly or as written."""
+        keys = set(data)
+        for key in data:
+            prop = self.schema.properties.get(key)
+            if prop is not None and prop.mapped_to is not None:
+                keys.update(p.key for p in self.schema.properties.values()
+                            if p.iri == prop.mapped_to)
+        return frozenset(keys - RESERVED_KEYS - {"source"})
 
     def _index_nested(self, data: dict, top_id: str, local: dict, where: str) -> None:
         for key, value in data.items():
@@ -173,12 +229,19 @@ class Builder:
     def emit_all(self) -> None:
         for iri, (cls, rec) in sorted(self.top.items()):
             ctx = _Context(rec, iri, rec.id, self.locals[iri])
-            try:
-                self._emit_record(iri, cls, rec.data, ctx, parent=None, path=rec.id)
-            except DataErrors as many:
-                self.errors.extend(_locate(e, rec) for e in many.errors)
-            except LivergraphError as exc:
-                self.errors.append(_locate(exc, rec))
+            self._emit_top(iri, cls, rec, ctx)
+            extra = self.supplements.get(iri)
+            if extra is not None and extra[1] is not rec:
+                sctx = _Context(extra[1], iri, rec.id, extra[2], skip=self._covered(rec.data))
+                self._emit_top(iri, cls, extra[1], sctx)
+
+    def _emit_top(self, iri: URIRef, cls: URIRef, rec: Record, ctx: _Context) -> None:
+        try:
+            self._emit_record(iri, cls, rec.data, ctx, parent=None, path=rec.id)
+        except DataErrors as many:
+            self.errors.extend(_locate(e, rec) for e in many.errors)
+        except LivergraphError as exc:
+            self.errors.append(_locate(exc, rec))
 
     def _emit_record(self, iri: URIRef, cls: URIRef, data: dict, ctx: _Context,
                      parent: URIRef | None, path: str) -> None:
@@ -186,6 +249,11 @@ class Builder:
         self.emit(iri, RDF.type, cls)
         self.emit(iri, LG.curatedIn, Literal(f"{ctx.record.file}#{path}"))
         # nested records last: they inherit statements (the source) from this one
+        if parent is not None and "source" not in data:
+            ctx.sources[iri] = ctx.sources.get(parent, [])
+        skip = ctx.skip if parent is None else frozenset()
+        if skip:
+            data = {k: v for k, v in data.items() if k not in skip or self._nests(k, v)}
         for key in sorted(data, key=lambda k: _holds_records(data[k])):
             if key in RESERVED_KEYS:
                 continue
@@ -223,7 +291,10 @@ class Builder:
                     self.emit(s, prop.iri, child)
                     self._emit_record(child, cls, v, ctx, parent=s, path=f"{path}/{lid}")
                 else:
-                    self.emit(s, prop.iri, self.resolve(v, prop, ctx, path))
+                    target = self.resolve(v, prop, ctx, path)
+                    self.emit(s, prop.iri, target)
+                    if prop.iri == PROV.wasDerivedFrom:
+                        ctx.sources.setdefault(s, []).append(target)
             else:
                 for lit in self.literals(v, prop, path):
                     self.emit(s, prop.iri, lit)
@@ -233,7 +304,7 @@ class Builder:
         """Statements the builder adds from others, each documented in data/README.md."""
         g = self.graph
         if parent is not None and "source" not in data:
-            for src in g.objects(parent, PROV.wasDerivedFrom):
+            for src in ctx.sources.get(iri, ()):
                 self.emit(iri, PROV.wasDerivedFrom, src)
         if parent is not None and cls == LG.DataQualityIssue and "about" not in data:
             self.emit(iri, LG.about, parent)
@@ -484,8 +555,23 @@ def build(ontology_path: Path, data_dir: Path, *, include_ontology: bool = True)
     onto = load_ontology_graph(ontology_path)
     schema = schema_from_graph(onto)
     vocab = load_vocabulary(data_dir)
+    add_generated_terms(vocab, data_dir)
     records = load_records(data_dir)
     return build_from(schema, vocab, records, include_ontology=include_ontology)
+
+
+def add_generated_terms(vocab: Vocabulary, data_dir: Path) -> None:
+    """Add the term lists a command generated (``data/vocabulary/terms-*.yaml``, such as the
+    MeSH descriptors ``livergraph import ctgov`` read from the registry) to the vocabulary; a
+    term the curated ``terms.yaml`` lists keeps its curated entry."""
+    from .load import shown_path
+    from .vocabulary import _terms
+    folder = data_dir / "vocabulary"
+    for path in sorted(folder.glob("terms-*.yaml")) if folder.is_dir() else []:
+        extra = Vocabulary()
+        _terms(path, shown_path(path, data_dir), extra)
+        for iri, term in extra.terms.items():
+            vocab.terms.setdefault(iri, term)
 
 
 def build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .options import paths_for, root_option
+
+
+@click.group("fetch")
+def command():
+    """Download records from online registries (the only command that goes online).
+
+    \b
+    livergraph fetch ctgov --condition "liver cirrhosis" --intervention "stem cell"
+    """
+
+
+@command.command("ctgov")
+@root_option
+@click.option("--condition", help="Condition search (the API's query.cond).")
+@click.option("--intervention", help="Intervention search (the API's query.intr).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Directory for the pages and the resume state "
+                                 "(default: ROOT/downloads/ctgov).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="API v2 root (default: https://clinicaltrials.gov/api/v2).")
+@click.option("--page-size", type=click.IntRange(1, 1000), default=100, show_default=True,
+              help="Studies per page.")
+@click.option("--max-pages", type=click.IntRange(1), default=None,
+              help="Stop after this many pages (run again to continue).")
+@click.option("--delay", type=click.FloatRange(0), default=1.0, show_default=True,
+              help="Seconds between requests (be polite to the registry).")
+@click.option("--retries", type=click.IntRange(0), default=5, show_default=True,
+              help="Retries per page on HTTP 429/5xx or a dropped connection, with "
+                   "exponential back-off (Retry-After is honoured).")
+@click.option("--restart", is_flag=True,
+              help="Ignore the saved state and start again from the first page.")
+def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages, delay,
+          retries, restart):
+    """Page through the ClinicalTrials.gov API v2 search and save each page as JSON.
+
+    Pages are written atomically to OUTPUT/page-0001.json …; OUTPUT/.fetch-state.json keeps
+    the next page token, so an interrupted run resumes where it stopped when the same command
+    is run again. Import the pages with `livergraph import ctgov OUTPUT/*.json`.
+    Exit 2 if the registry cannot be reached or answers with an error.
+    """
+    from .. import __version__
+    from ..fetch import DEFAULT_BASE_URL, Fetcher, fetch
+
+    out_dir = out_dir or paths_for(root).root / "downloads" / "ctgov"
+    fetcher = Fetcher(base_url=base_url or DEFAULT_BASE_URL, delay=delay, retries=retries,
+                      user_agent=f"livergraph/{__version__}")
+    bar = {"bar": None, "pos": 0}
+
+    def progress(page, studies, total):
+        if bar["bar"] is None:
+            bar["bar"] = click.progressbar(length=total or 0, label="fetching",
+                                           file=sys.stderr, show_pos=True)
+            bar["bar"].__enter__()
+        bar["bar"].update(studies - bar["pos"])
+        bar["pos"] = studies
+
+    try:
+        result = fetch(condition, intervention, out_dir, fetcher=fetcher, page_size=page_size,
+                       max_pages=max_pages, restart=restart, progress=progress)
+    finally:
+        if bar["bar"] is not None:
+            bar["bar"].__exit__(None, None, None)
+    if result.resumed_at:
+        click.echo(f"resumed at page {result.resumed_at}")
+    state = "complete" if result.complete else "incomplete: run the same command to continue"
+    total = f" of {result.total_count}" if result.total_count is not None else ""
+    click.echo(f"{len(result.pages)} page(s), {result.studies} stud(ies) saved to {out_dir}"
+               f" ({result.retries} retried request(s)); search{total} {state}")
+    if result.pages:
+        click.echo(f"next: livergraph import ctgov {out_dir}/page-*.json")
