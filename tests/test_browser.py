@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
-from test_network import (OTHER_SPONSOR, OTHER_TRIAL, PUBLICATION, SOURCE, SPONSOR, STUDY, TRIAL, UC_MSC,
-                          XSS_SPONSOR, XSS_TITLE, enrich)
+from test_network import (OTHER_SPONSOR, OTHER_TRIAL, PUBLICATION, SOURCE, SPONSOR, STUDY,
+                          TRIAL, UC_MSC, UMBILICAL_CORD, XSS_SPONSOR, XSS_TITLE, enrich)
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
 CHROMIUM = os.environ.get("LIVERGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -118,7 +118,8 @@ def test_kind_and_status_filters_hide_the_right_nodes(page, rich):
     sponsors = {n for n, d in G.nodes(data=True) if d["kind"] == "sponsor"}
     page.click("#lg-legend input[value='sponsor']")
     assert hidden_ids(page) == sponsors
-    hidden_edges = set(page.evaluate("edges.get({filter: e => e.hidden}).map(e => e.from + ' ' + e.to)"))
+    hidden_edges = set(page.evaluate(
+        "edges.get({filter: e => e.hidden}).map(e => e.from + ' ' + e.to)"))
     assert hidden_edges == {f"{u} {v}" for u, v in G.edges() if u in sponsors or v in sponsors}
     page.click("#lg-legend input[value='sponsor']")
     assert hidden_ids(page) == set()
@@ -141,6 +142,9 @@ def _expected_visible(G, anchors):
 
 def test_sponsor_and_cell_source_filters(page, rich):
     G, _ = rich
+    options = page.evaluate("Array.from(document.querySelectorAll('#lg-cell option'))"
+                            ".map(o => o.value)")
+    assert sorted(options) == sorted(["", UC_MSC, UMBILICAL_CORD])   # cell types, tissue sources
     page.select_option("#lg-sponsor", SPONSOR)
     visible = set(G.nodes) - hidden_ids(page)
     assert visible == _expected_visible(G, [SPONSOR])

@@ -31,7 +31,7 @@ ALBUMIN = str(LGC) + "measure-albumin"
 INTRAVENOUS = str(LGC) + "route-intravenous"
 ALBUMIN_LABEL = "serum albumin 28.9 → 33.9 g/L at 48 w, P<0.05"            # on the edge
 ALBUMIN_SUMMARY = "serum albumin 28.9 → 33.9 g/L at 48 w (treated), P<0.05"  # in its details
-FIXTURE_NODES = 11          # 2 trials, 1 study, 2 sponsors, 1 source, 1 CL, 1 UBERON, 2 MONDO, 1 outcome
+FIXTURE_NODES = 11   # 2 trials, 1 study, 2 sponsors, 1 source, CL, UBERON, 2 MONDO, 1 outcome
 FIXTURE_EDGES = 11
 
 #: crafted text: must show as text in the page and never run
@@ -157,6 +157,20 @@ def test_projection_does_not_change_the_rdf_graph(fixture_build):
     write_graphml_graph = project(g, lang="zh").graph
     assert write_graphml_graph.number_of_nodes() == FIXTURE_NODES
     assert len(g) == size and to_isomorphic(g) == before
+
+
+def test_inferred_super_properties_and_unknown_classes_are_ignored(fixture_build):
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import RDF
+    schema = Namespace("https://schema.org/")
+    g = Graph()
+    for triple in fixture_build.graph:
+        g.add(triple)
+    g.add((URIRef(TRIAL), schema.sponsor, URIRef(SPONSOR)))       # as a reasoner would add
+    g.add((URIRef(TRIAL), RDF.type, URIRef("https://w3id.org/livergraph/ontology#UcMscTrial")))
+    G = to_networkx(g)
+    assert G.number_of_nodes() == FIXTURE_NODES and G.number_of_edges() == FIXTURE_EDGES
+    assert G.nodes[TRIAL]["kind"] == "trial"
 
 
 def test_chinese_labels(fixture_build):

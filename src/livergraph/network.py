@@ -328,7 +328,10 @@ class _Projector:
                     continue
                 if p in _TERM_PREDICATES and isinstance(o, URIRef):
                     self.add_edge(key, self.add_node(o, _TERM_PREDICATES[p]), p)
-                elif o in kinds and o != s and p not in _COLLAPSED_OWNERS:
+                elif o in kinds and o != s and p not in _COLLAPSED_OWNERS and (
+                        str(p).startswith(str(LG)) or p == PROV.wasDerivedFrom):
+                    # livergraph's own relations only: a reasoner's super-properties
+                    # (schema:sponsor of lg:leadSponsor) would draw every edge twice
                     self.add_edge(key, str(o), p)
                 elif p in _LINK_PREDICATES:
                     self.links[key].append((self.relation_label(p), str(o)))

@@ -356,9 +356,9 @@ _JS = r"""
   var names = document.getElementById("lg-names");
   ids.map(function (id) { return info[id].label; }).sort().forEach(function (l) {
     var o = document.createElement("option"); o.value = l; names.appendChild(o); });
-  function fill(select, kinds, needStudy) {
+  function fill(select, test, needStudy) {
     ids.filter(function (id) {
-      return kinds.indexOf(info[id].kind) >= 0 && (!needStudy ||
+      return test(info[id]) && (!needStudy ||
         Array.from(adj[id]).some(function (n) { return D.studyKinds.indexOf(info[n].kind) >= 0; }));
     }).sort(function (a, b) { return info[a].label.localeCompare(info[b].label); })
       .forEach(function (id) {
@@ -366,8 +366,8 @@ _JS = r"""
         select.appendChild(o); });
   }
   var cell = document.getElementById("lg-cell"), sponsor = document.getElementById("lg-sponsor");
-  fill(cell, ["cell-type", "tissue"], false);
-  fill(sponsor, ["sponsor"], true);
+  fill(cell, function (d) { return d.cellSource; }, false);   // cell types, tissue sources
+  fill(sponsor, function (d) { return d.kind === "sponsor"; }, true);
   cell.addEventListener("change", function () { state.cell = cell.value; applyFilters(); });
   sponsor.addEventListener("change", function () { state.sponsor = sponsor.value; applyFilters(); });
   document.querySelectorAll("input.lg-kind").forEach(function (box) {
@@ -442,6 +442,8 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
         net.add_node(node, label=_short(d.get("label", node)), shape=shape,
                      color=node_colour(d), kind=kind, status=d.get("status", ""), **size)
         info[node] = {"kind": kind, "label": str(d.get("label", node)),
+                      "cellSource": kind == "cell-type" or any(
+                          k == "lg:tissueSource" for _, _, k in G.in_edges(node, keys=True)),
                       "name": str(d.get("name", "")), "status": d.get("status", ""),
                       "facts": [[str(k), str(v)] for k, v in d.get("facts", ())],
                       "links": [[str(k), str(v)] for k, v in d.get("links", ())]}
