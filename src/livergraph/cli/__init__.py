@@ -22,7 +22,9 @@ COMMANDS: dict[str, str] = {
     "lint": "lint_cmd",
     "query": "query_cmd",
     "queries": "queries_cmd",
+    "reason": "reason_cmd",
     "stats": "stats_cmd",
+    "validate": "validate_cmd",
     "viz": "viz_cmd",
 }
 

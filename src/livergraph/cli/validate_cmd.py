@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_INVALID
+from .options import output_option, paths_for, root_option
+
+
+@click.command("validate", epilog="Exit codes: 0 the graph conforms (warnings and info allowed); "
+               "1 it has violations (or the data cannot be built); 2 an input could not be read.")
+@root_option
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Directory of SHACL shapes (*.ttl) (default: ROOT/shapes).")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True,
+              help="text: a report grouped by data file and record; turtle: the standard SHACL "
+                   "validation report; json: for tools.")
+@output_option("default: standard output")
+def command(root, files, shapes_dir, fmt, output):
+    """Check the knowledge graph against the SHACL shapes in shapes/.
+
+    With no FILES, builds the bundled data (ROOT/data) in memory and validates it. FILES may be
+    curated-data directories or RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), for example a
+    graph written by `livergraph build`; the ontology is added when they lack it.
+
+    Every result names the record it comes from (data file and record path), the focus node
+    with its label, the property, the offending value and a message saying what to fix.
+    Data-quality issues flagged by the curators appear at their own severity with the
+    curator's note. The last line counts results by severity.
+    """
+    from ..serialize import write_atomic
+    from ..validate import WRITERS, validate_paths
+
+    paths = paths_for(root)
+    report = validate_paths(files or [paths.data], paths.ontology, shapes_dir or paths.shapes)
+    writer = WRITERS[fmt]
+    if output is None:
+        import io
+        buf = io.StringIO()
+        writer(report, buf)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        write_atomic(output, lambda h: writer(report, h))
+        click.echo(report.summary(), err=True)
+    if not report.conforms:
+        raise click.exceptions.Exit(EXIT_INVALID)
