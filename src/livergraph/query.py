@@ -329,15 +329,30 @@ def _store_labels(store):
     return lookup
 
 
+def _rdflib_graph(path: str):
+    """The cached graph parsed by rdflib, kept for the process (it is read-only)."""
+    import os
+    st = os.stat(path)
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if _RDFLIB_GRAPHS.get("key") != key:
+        from rdflib import Graph
+        graph = Graph()
+        graph.parse(path, format="nt")
+        _RDFLIB_GRAPHS.update(key=key, graph=graph)
+    return _RDFLIB_GRAPHS["graph"]
+
+
+_RDFLIB_GRAPHS: dict = {}
+
+
 def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang) -> Answer:
     """The same answer through rdflib's SPARQL engine (slower; for cross-checking)."""
     import pyoxigraph as ox
-    from rdflib import Graph, URIRef
+    from rdflib import URIRef
     from rdflib.namespace import RDFS
 
     from . import results
-    graph = Graph()
-    graph.parse(graph_path, format="nt")
+    graph = _rdflib_graph(graph_path)
     try:
         res = graph.query(text, initNs=prefixes)
     except Exception as exc:   # pyparsing's ParseException and rdflib's own errors
