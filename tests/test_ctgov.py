@@ -188,6 +188,9 @@ def test_curated_values_win_and_imported_facts_are_added(imported_graph):
     assert {"ucmsc", "placebo", "1", "2"} <= interventions
     assert set(g.objects(trial, PROV.wasDerivedFrom)) == {
         record_iri("source", "seed-article"), record_iri("registry-record", VERSION)}
+    # the node is named by the curated file only; imported nested records name theirs
+    assert [str(f) for f in g.objects(trial, LG.curatedIn)] == [
+        f"data/trials/{CURATED_TRIAL}.yaml#{CURATED_TRIAL}"]
 
 
 def test_imported_statements_carry_the_registry_version(imported_graph):
@@ -409,3 +412,9 @@ def test_real_samples_reimport_is_a_no_op(samples_imported):
     before = snapshot(data)
     again = run_import(data, SAMPLE_FILES)
     assert again.written == [] and snapshot(data) == before
+
+
+def test_imported_files_are_canonical(imported):
+    from livergraph.lint import lint
+    data, _ = imported
+    assert [f for f in lint(data, check=True).changed if "registry" in f] == []

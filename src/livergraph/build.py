@@ -247,7 +247,8 @@ class Builder:
                      parent: URIRef | None, path: str) -> None:
         errors: list[LivergraphError] = []
         self.emit(iri, RDF.type, cls)
-        self.emit(iri, LG.curatedIn, Literal(f"{ctx.record.file}#{path}"))
+        if parent is not None or not ctx.skip:   # a merged supplement: the other file names it
+            self.emit(iri, LG.curatedIn, Literal(f"{ctx.record.file}#{path}"))
         # nested records last: they inherit statements (the source) from this one
         if parent is not None and "source" not in data:
             ctx.sources[iri] = ctx.sources.get(parent, [])

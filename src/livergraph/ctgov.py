@@ -933,7 +933,6 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
     """Import API v2 JSON files into ``data_dir``. Bad files and records are reported in
     ``result.errors`` with their file and record; the others are imported (with ``strict``,
     nothing is written when any input is bad)."""
-    from .lint import dump
     from .schema import load_schema
     from .vocabulary import load_vocabulary
 
@@ -943,44 +942,90 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
     curated, curated_names, curated_ids = load_curated(data_dir, schema, vocab)
     mapper = StudyMapper(enumerations(schema))
 
-    inputs: list[StudyInput] = []
-    for path in paths:
+    sizes = [_size(Path(path)) for path in paths]
+    total = sum(sizes) or 1
+    if strict:        # a first pass that writes nothing: any bad input stops the import
+        for path in paths:
+            try:
+                for item in read_studies(Path(path)):
+                    result.studies += 1
+                    try:
+                        mapper.map(item.study)
+                    except LivergraphError as exc:
+                        result.errors.append(_placed(exc, item))
+            except LivergraphError as exc:
+                result.errors.append(exc)
+        if result.errors:
+            return result
+        result.studies = 0
+    writer = _Writer(data_dir, vocab, curated, Agents(curated_names, curated_ids,
+                                                     load_agents(data_dir)), result)
+    done = 0.0
+    for path, size in zip(paths, sizes):
         try:
-            inputs.extend(read_studies(Path(path)))
+            items = read_studies(Path(path))
         except LivergraphError as exc:
             result.errors.append(exc)
-    result.studies = len(inputs)
+            items = []
+        for item in items:
+            result.studies += 1
+            try:
+                mapped = mapper.map(item.study)
+            except LivergraphError as exc:
+                result.errors.append(_placed(exc, item))
+            else:
+                result.warnings.extend(f"{item.file} [{item.where}]: {w}"
+                                       for w in mapped.warnings)
+                writer.write(mapped)
+            done += size / len(items)
+            if progress:
+                progress(int(done), total)
+        if not items:
+            done += size
+            if progress:
+                progress(int(done), total)
+    writer.finish()
+    return result
 
-    chosen: dict[str, MappedStudy] = {}
-    for n, item in enumerate(inputs, 1):
-        try:
-            mapped = mapper.map(item.study)
-        except LivergraphError as exc:
-            exc.file = exc.file or item.file
-            exc.record = exc.record or item.where
-            result.errors.append(exc)
-        else:
-            result.warnings.extend(f"{item.file} [{item.where}]: {w}" for w in mapped.warnings)
-            previous = chosen.get(mapped.nct)
-            if previous is None or (mapped.version_date or "") >= (previous.version_date or ""):
-                chosen[mapped.nct] = mapped
-        if progress:
-            progress(n, len(inputs))
-    if strict and result.errors:
-        return result
 
-    reg = registry_dir(data_dir)
-    agents = Agents(curated_names, curated_ids, load_agents(data_dir))
-    mesh_path = data_dir / MESH_TERMS
-    mesh_terms: dict[str, dict] = {}
-    from .load import read_yaml
-    if mesh_path.exists():
-        for entry in read_yaml(mesh_path) or []:
-            mesh_terms[str(entry["curie"])] = entry
-    from .namespaces import expand_curie
-    for nct in sorted(chosen):
-        mapped = chosen[nct]
-        raw_path = reg / RAW_DIR / f"{nct}.json"
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _placed(exc: LivergraphError, item: StudyInput) -> LivergraphError:
+    exc.file = exc.file or item.file
+    exc.record = exc.record or item.where
+    return exc
+
+
+class _Writer:
+    """Writes one mapped study at a time: the agents it needs first, then its raw JSON and its
+    records, so an interrupted import leaves whole files that refer to existing records."""
+
+    def __init__(self, data_dir: Path, vocab, curated: Curated, agents: Agents,
+                 result: ImportResult):
+        from .load import read_yaml
+        self.data_dir = data_dir
+        self.reg = registry_dir(data_dir)
+        self.vocab = vocab
+        self.curated = curated
+        self.agents = agents
+        self.result = result
+        self.mesh_path = data_dir / MESH_TERMS
+        self.mesh_terms: dict[str, dict] = {}
+        if self.mesh_path.exists():
+            for entry in read_yaml(self.mesh_path) or []:
+                self.mesh_terms[str(entry["curie"])] = entry
+        self.mesh_written = dict(self.mesh_terms)
+
+    def write(self, mapped: MappedStudy) -> None:
+        from .lint import dump
+        from .namespaces import expand_curie
+        nct, result = mapped.nct, self.result
+        raw_path = self.reg / RAW_DIR / f"{nct}.json"
         if raw_path.exists():
             try:
                 stored = _version_of(json.loads(raw_path.read_text(encoding="utf-8")))
@@ -988,44 +1033,60 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
                 stored = None
             if (stored or "") > (mapped.version_date or ""):
                 result.skipped.append(nct)
-                continue
+                return
         trial = mapped.trial
-        agents.forget_trial(nct)
+        self.agents.forget_trial(nct)
         names: dict[str, list[str]] = {}
         for role, name, cls in mapped.sponsors:
-            aid = agents.resolve(name, cls, nct, mapped.version_id)
+            aid = self.agents.resolve(name, cls, nct, mapped.version_id)
             names.setdefault(role, []).append(name)
             if role == "leadSponsor":
                 trial["leadSponsor"] = aid
             elif aid not in trial.setdefault("collaborator", []):
                 trial["collaborator"].append(aid)
-        if nct in curated.trials:
-            cfile, cdata = curated.trials[nct]
-            issues = disagreements(trial, cfile, cdata, curated, mapped.version_date,
+        if nct in self.curated.trials:
+            cfile, cdata = self.curated.trials[nct]
+            issues = disagreements(trial, cfile, cdata, self.curated, mapped.version_date,
                                    {k: "; ".join(v) for k, v in names.items()})
             if issues:
                 trial["hasIssue"] = issues
                 result.disagreements[nct] = issues
         for mid, term in mapped.mesh.items():
             curie = f"MESH:{mid}"
-            if expand_curie(curie) in vocab.terms:
-                continue
-            mesh_terms.setdefault(curie, {"curie": curie, "evidence": MESH_EVIDENCE,
-                                          "label": {"en": term}})
-        raw_text = json.dumps(mapped.raw, ensure_ascii=False, indent=2) + "\n"
-        changed = _write_if_changed(raw_path, raw_text, data_dir, result)
-        changed |= _write_if_changed(reg / TRIALS_DIR / f"{nct}.yaml", dump(mapped.records),
-                                     data_dir, result)
+            if expand_curie(curie) not in self.vocab.terms:
+                self.mesh_terms.setdefault(curie, {"curie": curie, "evidence": MESH_EVIDENCE,
+                                                   "label": {"en": term}})
+        if self.mesh_terms != self.mesh_written:
+            self._write(self.mesh_path,
+                        dump([self.mesh_terms[k] for k in sorted(self.mesh_terms)]))
+            self.mesh_written = dict(self.mesh_terms)
+        gone = self._write_agents()
+        # one line per study: the C encoder is several times faster than an indented dump
+        raw_text = json.dumps(mapped.raw, ensure_ascii=False, separators=(",", ":")) + "\n"
+        changed = self._write(raw_path, raw_text)
+        changed |= self._write(self.reg / TRIALS_DIR / f"{nct}.yaml", dump(mapped.records))
         (result.imported if changed else result.unchanged).append(nct)
-    for aid in sorted(agents.touched):
-        agent = agents.imported[aid]
-        path = reg / AGENTS_DIR / f"{aid}.yaml"
-        if agent.sources:
-            _write_if_changed(path, dump(agent.record()), data_dir, result)
-        elif path.exists():
+        for path in gone:
             path.unlink()
-            result.written.append(path.relative_to(data_dir.parent).as_posix())
-    if mesh_terms:
-        _write_if_changed(mesh_path, dump([mesh_terms[k] for k in sorted(mesh_terms)]),
-                          data_dir, result)
-    return result
+            result.written.append(path.relative_to(self.data_dir.parent).as_posix())
+
+    def _write_agents(self) -> list[Path]:
+        from .lint import dump
+        gone = []
+        for aid in sorted(self.agents.touched):
+            agent = self.agents.imported[aid]
+            path = self.reg / AGENTS_DIR / f"{aid}.yaml"
+            if agent.sources:
+                self._write(path, dump(agent.record()))
+            elif path.exists():
+                gone.append(path)
+        self.agents.touched.clear()
+        return gone
+
+    def _write(self, path: Path, text: str) -> bool:
+        return _write_if_changed(path, text, self.data_dir, self.result)
+
+    def finish(self) -> None:
+        for path in self._write_agents():
+            path.unlink()
+            self.result.written.append(path.relative_to(self.data_dir.parent).as_posix())

@@ -10,7 +10,7 @@ from .options import paths_for, root_option
 
 
 class StudyProgress:
-    """A progress bar on stderr, created once the number of records is known."""
+    """A progress bar on stderr, in bytes of input read (created at the first report)."""
 
     def __init__(self, label: str):
         self.label = label
@@ -20,7 +20,7 @@ class StudyProgress:
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
-                                         show_pos=True)
+                                         show_percent=True)
             self.bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done
