@@ -499,3 +499,57 @@ def test_endpoint_errors(run, endpoint):
     assert syntax.exit_code == 2 and "syntax error in the query at line 2" in syntax.output
     update = run("CLEAR ALL", "--endpoint", url)
     assert update.exit_code == 2 and "SPARQL Update" in update.output
+
+
+# -- parameters -------------------------------------------------------------------------------
+
+def test_param_binds_a_variable_of_an_ad_hoc_query(run):
+    result = run(STATUS_QUERY, "--param", f"trial=trial:{TRIAL_B}", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1:] == [
+        f"{PREFIXES['trial']}{TRIAL_B},{PREFIXES['lgc']}status-RECRUITING"]
+    text = run("SELECT ?org WHERE { ?org lg:name ?n }", "-p", "n=煙臺毓璜頂醫院", "--format", "csv")
+    assert text.stdout.splitlines()[1:] == []          # a plain string does not match @zh-Hant
+    tagged = run("SELECT ?org WHERE { ?org lg:name ?n }", "-p", 'n="煙臺毓璜頂醫院"@zh-Hant',
+                 "--format", "csv")
+    assert tagged.stdout.splitlines()[1:] == [f"{PREFIXES['org']}yantai-yuhuangding-hospital"]
+
+
+def test_param_replaces_the_values_line_of_a_named_query(run, tmp_path):
+    root = tmp_path / "root"
+    (root / "ontology").mkdir(parents=True)
+    (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
+    (root / "data").mkdir()
+    write_named(root / "queries", "status-of", "# Status of one trial\n"
+                "# param: trial — the trial (default the first fixture trial)\n"
+                f"SELECT ?status WHERE {{ VALUES ?trial {{ trial:{TRIAL_A} }} "
+                "?trial lg:status ?status }\n")
+    default = run("--name", "status-of", "--root", root, "--format", "csv")
+    assert default.stdout.splitlines()[1:] == [f"{PREFIXES['lgc']}status-COMPLETED"]
+    bound = run("--name", "status-of", "--root", root, "--format", "csv",
+                "-p", f"trial=trial:{TRIAL_B}")
+    assert bound.stdout.splitlines()[1:] == [f"{PREFIXES['lgc']}status-RECRUITING"]
+    unknown = run("--name", "status-of", "--root", root, "-p", "trail=x")
+    assert unknown.exit_code == 2 and "no parameter 'trail'" in unknown.output
+    assert "its parameters: trial" in unknown.output
+
+
+def test_param_errors(run):
+    not_pair = run(STATUS_QUERY, "-p", "trial")
+    assert not_pair.exit_code == 2 and "is not NAME=VALUE" in not_pair.output
+    no_var = run(STATUS_QUERY, "-p", "nope=1")
+    assert no_var.exit_code == 2 and "no variable ?nope" in no_var.output
+
+
+@pytest.mark.parametrize("value,term", [
+    ("trial:NCT01220492", "trial:NCT01220492"),
+    ("https://example.org/x", "<https://example.org/x>"),
+    ("<urn:x>", "<urn:x>"),
+    ("42", "42"), ("-1.5", "-1.5"), ("true", "true"),
+    ('"a"@en', '"a"@en'),
+    ('say "hi"', '"say \\"hi\\""'),
+    ("nope:x", '"nope:x"'),
+])
+def test_param_values_become_sparql_terms(value, term):
+    from livergraph.query import sparql_term
+    assert sparql_term(value, PREFIXES) == term

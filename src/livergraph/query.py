@@ -70,29 +70,28 @@ class QueryInfo:
     service: tuple[int, int] | None = None   # where SERVICE is first used
 
 
+def skeleton(text: str) -> str:
+    """The query with its strings, IRIs and comments blanked out (same length and lines)."""
+    parts, last = [], 0
+    for m in _TOKENS.finditer(text):
+        parts.append(text[last:m.start()])
+        parts.append(_blank(text, m.start(), m.end()))
+        last = m.end()
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def analyse(text: str) -> QueryInfo:
     """The form, prefixes and SERVICE use of a query, read from its tokens (strings, IRIs and
     comments are skipped)."""
-    no_strings, no_iris = [], []
-    last = 0
-    for m in _TOKENS.finditer(text):
-        no_strings.append(text[last:m.start()])
-        no_iris.append(text[last:m.start()])
-        kind = m.lastgroup
-        no_strings.append(m.group() if kind == "iri" else _blank(text, m.start(), m.end()))
-        no_iris.append(_blank(text, m.start(), m.end()))
-        last = m.end()
-    no_strings.append(text[last:])
-    no_iris.append(text[last:])
-    skeleton = "".join(no_iris)
-
+    skeleton_text = skeleton(text)
     info = QueryInfo(None, None)
     decl_spans = []
-    for m in _PREFIX_DECL.finditer(skeleton):
+    for m in _PREFIX_DECL.finditer(skeleton_text):
         info.declared.setdefault(m.group("prefix"), position(text, m.start("prefix")))
         decl_spans.append((m.start(), m.end()))
-    bare = list(skeleton)
-    for m in _PNAME.finditer(skeleton):
+    bare = list(skeleton_text)
+    for m in _PNAME.finditer(skeleton_text):
         if any(a <= m.start() < b for a, b in decl_spans):
             continue
         info.used.append((m.group("prefix"), *position(text, m.start())))
@@ -134,6 +133,65 @@ def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -
                          f"column {col} is off by default",
                          hint="pass --allow-service to let the query call remote endpoints")
     return info
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
+_QUOTED = re.compile(r'^"(?:[^"\\\n\r]|\\.)*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^\S+)?$')
+
+
+def sparql_term(value: str, prefixes: dict[str, str]) -> str:
+    """A parameter value as a SPARQL term: ``<iri>``, ``prefix:local`` with a known prefix, an
+    http(s) IRI, a number, ``true``/``false``, a quoted literal, or else a plain string."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">") and _TOKENS.fullmatch(value):
+        return value
+    if re.match(r"^https?://\S+$", value) and not re.search(r'[<>"{}|^`\\]', value):
+        return f"<{value}>"
+    m = _PNAME.fullmatch(value)
+    if m and m.group("prefix") in prefixes:
+        return value
+    if _NUMBER.match(value) or value in ("true", "false") or _QUOTED.match(value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def bind_params(text: str, params: dict[str, str], prefixes: dict[str, str],
+                declared: tuple[str, ...] | None = None) -> str:
+    """The query with each parameter ``name=value`` bound: the values of its ``VALUES ?name
+    { ... }`` line replaced, or a ``VALUES ?name { value }`` added at the start of the WHERE
+    clause. ``declared`` (a named query's ``# param:`` names) limits the names allowed."""
+    for name, value in params.items():
+        name = name.lstrip("?$")
+        if declared is not None and name not in declared:
+            raise QueryError(f"this named query has no parameter {name!r}",
+                             hint=("its parameters: " + ", ".join(declared)) if declared
+                             else "it takes no parameters (# param: none)")
+        bare = skeleton(text)
+        if not re.search(rf"[?$]{re.escape(name)}\b", bare):
+            raise QueryError(f"the query has no variable ?{name} to bind",
+                             hint="--param NAME=VALUE binds the variable ?NAME")
+        term = sparql_term(value, prefixes)
+        values = re.search(rf"(?i)\bVALUES\s+[?$]{re.escape(name)}\s*\{{([^}}]*)\}}", bare)
+        if values:
+            text = text[:values.start(1)] + f" {term} " + text[values.end(1):]
+            continue
+        where = re.search(r"(?i)\bWHERE\s*\{", bare) or re.search(r"\{", bare)
+        if where is None:
+            raise QueryError(f"cannot bind ?{name}: the query has no WHERE clause")
+        text = text[:where.end()] + f" VALUES ?{name} {{ {term} }} " + text[where.end():]
+    return text
+
+
+def parse_param_options(items: tuple[str, ...]) -> dict[str, str]:
+    """``--param NAME=VALUE`` options as a dict."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param {item!r} is not NAME=VALUE",
+                             hint="for example --param study=study:cui-2022")
+        params[name.strip()] = value
+    return params
 
 
 def syntax_error(message: str, text: str, line: int | None = None,

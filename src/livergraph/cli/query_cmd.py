@@ -16,6 +16,9 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
               help="Read the query from this file.")
 @click.option("-n", "--name", "name", metavar="NAME",
               help="Run a named query from queries/ (see `livergraph queries`).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind the variable ?NAME to VALUE (a CURIE such as study:cui-2022, an IRI, "
+                   "a number or text); a named query lists its parameters. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table",
               show_default=True,
               help="table, or the W3C SPARQL results formats csv, tsv, json, xml for SELECT and "
@@ -40,7 +43,7 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
               help="Where the built graph is cached (default: ROOT/dist/cache).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the cached graph first.")
 @click.pass_context
-def command(ctx, query_text, query_file, name, fmt, lang, output, timeout, allow_service,
+def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeout, allow_service,
             endpoint, engine, root, data_dir, cache_dir, rebuild):
     """Ask the knowledge graph a question in SPARQL.
 
@@ -59,7 +62,12 @@ def command(ctx, query_text, query_file, name, fmt, lang, output, timeout, allow
     """
     from ..errors import UnreadableInput
 
-    text = _query_text(query_text, query_file, name, paths_for(root) if name else None)
+    text, declared = _query_text(query_text, query_file, name,
+                                 paths_for(root) if name else None)
+    if params:
+        from ..query import bind_params, parse_param_options
+        text = bind_params(text, parse_param_options(params), _prefixes(root, endpoint),
+                           declared)
     if endpoint:
         from ..endpoint import run_endpoint
         from ..namespaces import PREFIXES
@@ -97,7 +105,8 @@ def _query_text(query_text, query_file, name, paths) -> str:
                               hint="`livergraph queries` lists the named queries")
     if name is not None:
         from ..query import find_named
-        return find_named(paths.queries, name).text
+        nq = find_named(paths.queries, name)
+        return nq.text, tuple(p for p, _ in nq.params)
     if query_file is not None:
         try:
             text = Path(query_file).read_text(encoding="utf-8")
@@ -111,4 +120,18 @@ def _query_text(query_text, query_file, name, paths) -> str:
         text = query_text
     if not text.strip():
         raise UnreadableInput("the query is empty")
-    return text
+    return text, None
+
+
+def _prefixes(root, endpoint) -> dict[str, str]:
+    """The predeclared prefixes, from the graph cache when there is one (no rdflib import)."""
+    if not endpoint:
+        from ..cache import load_meta
+        try:
+            meta = load_meta(paths_for(root).dist / "cache")
+        except Exception:  # noqa: BLE001 - fall back to the module below
+            meta = None
+        if meta and isinstance(meta.get("prefixes"), dict):
+            return meta["prefixes"]
+    from ..namespaces import PREFIXES
+    return dict(PREFIXES)
