@@ -553,3 +553,11 @@ def test_param_errors(run):
 def test_param_values_become_sparql_terms(value, term):
     from livergraph.query import sparql_term
     assert sparql_term(value, PREFIXES) == term
+
+
+def test_unwritable_cache_directory_exits_2(run, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = CliRunner().invoke(cli, ["query", "--data", str(FIXTURE_DATA), "--cache-dir",
+                                      str(blocker / "cache"), STATUS_QUERY])
+    assert result.exit_code == 2 and "cannot write the graph cache" in result.output

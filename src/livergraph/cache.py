@@ -136,16 +136,23 @@ def _rebuild(ontology: Path, data_dir: Path, directory: Path, key: str) -> Cache
     from .namespaces import PREFIXES
     from .serialize import write_atomic
 
+    from .errors import UnreadableInput
+
     result = build(Path(ontology), Path(data_dir))
     graph = result.graph
-    directory.mkdir(parents=True, exist_ok=True)
     body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted(line for line in body.splitlines() if line.strip())
-    # the meta file is written last: it is what makes the graph file count as current
-    write_atomic(directory / GRAPH_FILE, lambda h: h.write("\n".join(lines) + "\n"))
     meta = {"format": CACHE_FORMAT, "key": key, "triples": len(graph),
             "prefixes": dict(PREFIXES), "ontology": str(Path(ontology).resolve()),
             "data": str(Path(data_dir).resolve())}
-    write_atomic(directory / META_FILE,
-                 lambda h: h.write(json.dumps(meta, indent=1, sort_keys=True) + "\n"))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        # the meta file is written last: it is what makes the graph file count as current
+        write_atomic(directory / GRAPH_FILE, lambda h: h.write("\n".join(lines) + "\n"))
+        write_atomic(directory / META_FILE,
+                     lambda h: h.write(json.dumps(meta, indent=1, sort_keys=True) + "\n"))
+    except OSError as exc:
+        raise UnreadableInput(f"cannot write the graph cache: {exc.strerror or exc}",
+                              file=str(directory),
+                              hint="pass --cache-dir DIR with a directory you can write") from None
     return CachedGraph(directory / GRAPH_FILE, dict(PREFIXES), len(graph), key, True)
