@@ -167,6 +167,8 @@ def test_search_focuses_the_right_node_and_highlights_its_neighbourhood(page, ri
     page.press("#lg-search", "Enter")
     assert page.evaluate("network.getSelectedNodes()") == [TRIAL]
     assert page.inner_text("#lg-info h4").startswith("NCT01220492")
+    assert page.inner_text("#lg-info dt:first-of-type") == "data-quality issue"   # first, red
+    assert "machine translation" in page.inner_text("#lg-info dd.lg-issue")
     assert "https://clinicaltrials.gov/study/NCT01220492" in page.evaluate(
         "Array.from(document.querySelectorAll('#lg-info a')).map(a => a.href)")
     dimmed = set(page.evaluate(

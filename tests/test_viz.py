@@ -61,8 +61,11 @@ def test_page_holds_every_node_and_edge_with_kind_shape_and_relation(fixture_bui
     by_id = {n["id"]: n for n in nodes}
     assert by_id[TRIAL]["kind"] == "trial" and by_id[TRIAL]["shape"] == KINDS["trial"][4]
     assert by_id[SPONSOR]["shape"] == "square"
-    assert by_id[TRIAL]["color"] != by_id[[n for n in by_id if n.endswith("NCT05155657")][0]][
-        "color"]                                                   # coloured by status
+    other = by_id[[n for n in by_id if n.endswith("NCT05155657")][0]]
+    assert by_id[TRIAL]["color"]["background"] != other["color"]["background"]  # by status
+    assert by_id[TRIAL]["issues"] == 1 and by_id[TRIAL]["borderWidth"] == 3   # flagged: red
+    assert by_id[TRIAL]["color"]["border"] == "#c00000"
+    assert by_id[SPONSOR]["issues"] == 0 and "borderWidth" not in by_id[SPONSOR]
     assert ALBUMIN_LABEL in {e["label"] for e in edges}
     assert {e["relation"] for e in edges} >= {"lg:leadSponsor", "lg:cellType", "lg:condition"}
     assert data["nodes"][TRIAL]["links"] == [["registry record",
@@ -75,6 +78,7 @@ def test_legend_lists_every_kind_in_the_graph(fixture_build):
     legend = set(re.findall(r'<label class="lg-row" data-kind="([^"]+)"', page))
     assert legend == {d["kind"] for _, d in G.nodes(data=True)}
     assert set(re.findall(r'data-status="([^"]+)"', page)) == {"COMPLETED", "RECRUITING"}
+    assert re.search(r'a data-quality issue is flagged</span><span class="lg-count">2<', page)
 
 
 def test_crafted_text_never_reaches_the_page_as_markup(rich_data):

@@ -96,7 +96,7 @@ _FALLBACK_RELATIONS = {
     str(PROV.wasDerivedFrom): ("derived from", "來源"),
     str(RDFS.label): ("label", "標籤"),
 }
-_TEXT = {  # words of the summaries, by language
+WORDS = {  # words of the summaries, by language
     "en": {"at": "at", "more": "more", "baseline": "baseline", "vs": "vs",
            "intervention": "intervention", "arm": "arm", "result": "result",
            "safety": "safety", "issue": "data-quality issue", "participants": "participants",
@@ -176,7 +176,7 @@ def human_duration(text: str, lang: str = "en") -> str:
         values[2], values[3] = values[3] // 7, 0
     units = _DURATION_UNITS[_lang(lang)]
     parts = [f"{n:g} {u}" for n, u in zip(values, units) if n]
-    return " ".join(parts) if parts else _TEXT[_lang(lang)]["baseline"]
+    return " ".join(parts) if parts else WORDS[_lang(lang)]["baseline"]
 
 
 def _number(lit) -> str:
@@ -211,7 +211,7 @@ class _Projector:
     def __init__(self, g: Graph, lang: str):
         self.g = g
         self.lang = _lang(lang)
-        self.words = _TEXT[self.lang]
+        self.words = WORDS[self.lang]
         self.G = nx.MultiDiGraph()
         self.aliases: dict[str, str] = {}
         self.facts: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -26,9 +26,11 @@ from urllib.parse import quote
 import networkx as nx
 
 from .network import (KINDS, NO_STATUS, NO_STATUS_COLOUR, PROVENANCE_KINDS, STATUS_COLOURS,
-                      STUDY_KINDS)
+                      STUDY_KINDS, WORDS)
 
 LABEL_MAX = 40
+ISSUE_COLOUR = "#c00000"
+ISSUE_FACT = {lang: words["issue"] for lang, words in WORDS.items()}
 
 UI = {
     "en": {"search": "Search by NCT number or name", "find": "Find", "kinds": "Node kinds",
@@ -37,13 +39,15 @@ UI = {
            "details": "Click a node for its facts and links.", "no_match": "No node matches",
            "hidden": "hidden by the filters", "layout": "laying out", "nodes": "nodes",
            "edges": "edges", "links": "Links", "click": "click for details",
-           "no_status": "no status"},
+           "no_status": "no status",
+           "issues": "outlined in red: a data-quality issue is flagged"},
     "zh": {"search": "以 NCT 編號或名稱搜尋", "find": "搜尋", "kinds": "節點類型",
            "statuses": "試驗狀態", "cell": "細胞來源", "sponsor": "贊助者", "any": "全部",
            "physics": "物理模擬(佈局移動)", "reset": "重設篩選",
            "details": "點擊節點查看事實與連結。", "no_match": "沒有符合的節點",
            "hidden": "已被篩選隱藏", "layout": "佈局中", "nodes": "節點", "edges": "邊",
-           "links": "連結", "click": "點擊查看詳情", "no_status": "無狀態"},
+           "links": "連結", "click": "點擊查看詳情", "no_status": "無狀態",
+           "issues": "紅色外框:標記了資料品質問題"},
 }
 
 #: vis-network options: forceAtlas2Based without improvedLayout settles in seconds (TOOLING.md)
@@ -161,6 +165,13 @@ def _legend(G: nx.MultiDiGraph, lang: str, kind_names: dict[str, str],
     if srows:
         out.append(f'<h3>{html.escape(ui["statuses"])}</h3>'
                    f'<div id="lg-statuses">{"".join(srows)}</div>')
+    flagged = sum(1 for _, d in G.nodes(data=True) if d.get("issues"))
+    if flagged:
+        out.append(f'<div class="lg-row" id="lg-issues-note"><svg width="18" height="18" '
+                   f'viewBox="0 0 18 18"><circle cx="9" cy="9" r="6.5" fill="#ffffff" '
+                   f'stroke="{ISSUE_COLOUR}" stroke-width="2.5"/></svg>'
+                   f'<span>{html.escape(ui["issues"])}</span>'
+                   f'<span class="lg-count">{flagged}</span></div>')
     return "".join(out)
 
 
@@ -207,6 +218,7 @@ html, body { margin: 0; height: 100%; font-family: sans-serif; font-size: 13px; 
 #lg-info dt { font-weight: bold; color: #555; margin-top: 4px; }
 #lg-info dd { margin: 0 0 0 8px; white-space: pre-wrap; }
 .lg-hint { color: #888; }
+#lg-info .lg-issue { color: #a00000; }
 body > .card { position: fixed; top: 0; left: 330px; right: 0; bottom: 0; width: auto !important;
   border: 0; margin: 0; }
 #mynetwork { width: 100% !important; height: 100% !important; float: none !important;
@@ -268,7 +280,11 @@ _JS = r"""
     panel.appendChild(el("div", D.kindNames[d.kind] || d.kind, "lg-kind-name"));
     if (d.name && d.name !== d.label) panel.appendChild(el("div", d.name, "lg-name"));
     var dl = el("dl");
-    d.facts.forEach(function (f) { dl.appendChild(el("dt", f[0])); dl.appendChild(el("dd", f[1])); });
+    var flagged = d.facts.filter(function (f) { return f[0] === D.issueKey; });
+    var rest = d.facts.filter(function (f) { return f[0] !== D.issueKey; });
+    flagged.forEach(function (f) {           // data-quality issues first, in red
+      dl.appendChild(el("dt", f[0], "lg-issue")); dl.appendChild(el("dd", f[1], "lg-issue")); });
+    rest.forEach(function (f) { dl.appendChild(el("dt", f[0])); dl.appendChild(el("dd", f[1])); });
     panel.appendChild(dl);
     var links = d.links.filter(function (l) { return safeUrl(l[1]); });
     if (links.length) {
@@ -439,8 +455,14 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                 {"value": max(1, degree.get(node, 0))})
         if shape == "image":
             size = {"image": _DOCUMENT_ICON, "size": 22}
-        net.add_node(node, label=_short(d.get("label", node)), shape=shape,
-                     color=node_colour(d), kind=kind, status=d.get("status", ""), **size)
+        colour = node_colour(d)
+        if d.get("issues"):     # a data-quality issue is flagged on it: outlined in red
+            size.update(borderWidth=3)
+            colour = {"background": colour, "border": ISSUE_COLOUR,
+                      "highlight": {"background": colour, "border": ISSUE_COLOUR}}
+        net.add_node(node, label=_short(d.get("label", node)), shape=shape, color=colour,
+                     kind=kind, status=d.get("status", ""), issues=int(d.get("issues", 0)),
+                     **size)
         info[node] = {"kind": kind, "label": str(d.get("label", node)),
                       "cellSource": kind == "cell-type" or any(
                           k == "lg:tissueSource" for _, _, k in G.in_edges(node, keys=True)),
@@ -460,6 +482,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
     page = strip_external(net.generate_html())
     page = _EMPTY_HEADING.sub("", page)
     data = {"ui": UI[lang], "nodes": info, "kindNames": kind_names,
+            "issueKey": ISSUE_FACT[lang],
             "studyKinds": list(STUDY_KINDS)}
     head = (f"<title>{html.escape(heading)}</title>\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
