@@ -353,7 +353,8 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
 
     from . import results
     store = ox.Store()
-    store.bulk_load(path=graph_path, format=ox.RdfFormat.N_TRIPLES)
+    # lenient: the cache is N-Triples written by rdflib from the validated build
+    store.bulk_load(path=graph_path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     try:
         result = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
