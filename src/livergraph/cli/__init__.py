@@ -17,6 +17,8 @@ from ..errors import LivergraphError
 #: command name -> module under livergraph.cli defining a click command called ``command``
 COMMANDS: dict[str, str] = {
     "build": "build_cmd",
+    "export": "export_cmd",
+    "push": "push_cmd",
     "fetch": "fetch_cmd",
     "import": "import_cmd",
     "lint": "lint_cmd",

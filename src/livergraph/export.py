@@ -1,0 +1,418 @@
+"""The built graph in the formats other linked-data tools read: a dict from format name to writer.
+
+Every writer is deterministic: the same graph gives the same bytes, whatever the process. Blank
+nodes exist only in ontology axioms; before writing a format that names them (N-Triples, N-Quads,
+JSON-LD, RDF/XML) they are relabelled from the graph's content (``rdflib.compare``), and lines,
+subjects and values are sorted. Turtle and TriG write them inline as ``[ ... ]``.
+
+TriG and N-Quads keep four parts apart (``split``):
+
+* the default graph: the dataset description (VoID / DCAT, ``livergraph.describe``);
+* ``https://w3id.org/livergraph/graph/<version>/ontology``: the ontology;
+* ``…/<version>/data``: the statements built from the curated data;
+* ``…/<version>/inferred``: statements a reasoner inferred, when there are any.
+
+The other formats hold the merged graph. JSON-LD uses the published ``@context``
+(``ontology/context.jsonld``, generated from the ontology by ``jsonld_context``) inline, so a
+record reads like its YAML source: ``{"id": "https://w3id.org/livergraph/id/trial/NCT01220492",
+"type": "Trial", "status": "lgc:status-COMPLETED", "title": {"en": ...}, ...}``. Records keep
+their full IRIs: a relative ``@id`` would need ``@base``, which a remote context cannot set and
+which pyld ignores when it expands an in-memory document.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import IO, Callable
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .describe import DCAT, VOID, graph_iri, is_description_subject
+from .namespaces import LG, PREFIXES, RECORD_SEGMENTS
+from .serialize import write_turtle
+
+#: Prefixes written in exports: livergraph's own, plus the vocabularies of the description.
+EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}
+
+#: Published IRI of the JSON-LD context (the file is ontology/context.jsonld).
+CONTEXT_IRI = "https://w3id.org/livergraph/context.jsonld"
+
+PART_NAMES = ("ontology", "data", "inferred")
+
+
+@dataclass
+class Parts:
+    """The built graph split into the parts TriG and N-Quads keep apart."""
+
+    version: str
+    description: Graph = field(default_factory=Graph)
+    ontology: Graph = field(default_factory=Graph)
+    data: Graph = field(default_factory=Graph)
+    inferred: Graph = field(default_factory=Graph)
+
+    def graph_name(self, part: str) -> URIRef:
+        return URIRef(f"{graph_iri(self.version)}/{part}")
+
+    def named(self) -> list[tuple[URIRef, Graph]]:
+        """(graph IRI, graph) for every non-empty named part, in a fixed order."""
+        return [(self.graph_name(p), getattr(self, p)) for p in PART_NAMES
+                if len(getattr(self, p))]
+
+    def merged(self) -> Graph:
+        g = Graph(bind_namespaces="none")
+        for part in (self.description, self.ontology, self.data, self.inferred):
+            for t in part:
+                g.add(t)
+        return g
+
+
+def split(graph: Graph, ontology: Graph, *, version: str,
+          inferred: Graph | None = None) -> Parts:
+    """Split the asserted ``graph`` (as built) into the description (nodes typed void:Dataset /
+    dcat:Dataset), the ontology (statements of ``ontology``; blank nodes occur only in its
+    axioms) and the data (the rest); the statements of ``inferred`` that ``graph`` does not
+    assert are the inferred part."""
+    parts = Parts(version)
+    onto = {t for t in ontology if not any(isinstance(x, BNode) for x in t)}
+    described = {s for s in graph.subjects(RDF.type, None) if is_description_subject(graph, s)}
+    for t in graph:
+        if t[0] in described:
+            parts.description.add(t)
+        elif t in onto or any(isinstance(x, BNode) for x in t):
+            parts.ontology.add(t)
+        else:
+            parts.data.add(t)
+    for t in inferred if inferred is not None else ():
+        if t not in graph and not any(isinstance(x, BNode) for x in t):
+            parts.inferred.add(t)
+    return parts
+
+
+def canonical(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes are labelled from the graph's content, with its
+    triples added in sorted order (so serializers that follow insertion order are stable)."""
+    if not any(isinstance(x, BNode) for t in graph for x in t):
+        triples = list(graph)
+    else:
+        from rdflib.compare import to_canonical_graph
+        triples = list(to_canonical_graph(graph))
+    g = Graph(bind_namespaces="none")
+    for t in sorted(triples, key=_triple_key):
+        g.add(t)
+    return g
+
+
+def _term_key(t) -> tuple:
+    if isinstance(t, URIRef):
+        return (0, str(t), "", "")
+    if isinstance(t, BNode):
+        return (1, str(t), "", "")
+    return (2, str(t), str(t.datatype or ""), t.language or "")
+
+
+def _triple_key(t) -> tuple:
+    return tuple(_term_key(x) for x in t)
+
+
+# -- writers: (parts, text handle) -> None -------------------------------------------------------
+
+def write_turtle_export(parts: Parts, out: IO[str]) -> None:
+    write_turtle(parts.merged(), out, EXPORT_PREFIXES)
+
+
+def _nt_lines(graph: Graph) -> list[str]:
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def write_ntriples(parts: Parts, out: IO[str]) -> None:
+    for line in sorted(_nt_lines(canonical(parts.merged()))):
+        out.write(line + "\n")
+
+
+def write_nquads(parts: Parts, out: IO[str]) -> None:
+    # relabel blank nodes over the whole dataset, then place each statement in its part again
+    asserted = Graph(bind_namespaces="none")
+    for part in (parts.description, parts.ontology, parts.data):
+        for t in part:
+            asserted.add(t)
+    relabelled = split(canonical(asserted), parts.ontology, version=parts.version,
+                       inferred=parts.inferred)
+    lines = list(_nt_lines(relabelled.description))
+    for name, g in relabelled.named():
+        lines += [line[:-1].rstrip() + f" <{name}> ." for line in _nt_lines(g)]
+    for line in sorted(lines):
+        out.write(line + "\n")
+
+
+def write_trig(parts: Parts, out: IO[str]) -> None:
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(EXPORT_PREFIXES.items(),
+                                                                       key=lambda x: x[0]))
+    out.write(header + "\n")
+    blocks = []
+    if len(parts.description):
+        blocks.append("{\n" + _indented_turtle(parts.description) + "}\n")
+    for name, g in parts.named():
+        blocks.append(f"<{name}> {{\n" + _indented_turtle(g) + "}\n")
+    out.write("\n".join(blocks))
+
+
+def _indented_turtle(graph: Graph) -> str:
+    buf = io.StringIO()
+    write_turtle(graph, buf, EXPORT_PREFIXES)
+    body = buf.getvalue().split("\n\n", 1)[1]  # after the prefix lines
+    return "".join(("    " + line if line else line) + "\n" for line in body.splitlines())
+
+
+_XML_ENTITIES = {"\r": "&#13;"}  # XML parsers turn a raw CR into LF
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+def write_rdfxml(parts: Parts, out: IO[str]) -> None:
+    """Flat RDF/XML: one rdf:Description per subject, subjects and statements sorted (rdflib's
+    own writer follows its store's order, which changes between processes)."""
+    g = canonical(parts.merged())
+    spaces = {ns: p for p, ns in EXPORT_PREFIXES.items() if p not in RECORD_SEGMENTS}
+    spaces[str(RDF)] = "rdf"
+    used: dict[str, str] = {str(RDF): "rdf"}
+
+    def qname(p: URIRef) -> str:
+        text = str(p)
+        m = _NCNAME.search(text)
+        if not m or m.start() == 0:
+            raise ValueError(f"RDF/XML cannot write the predicate <{text}>")
+        ns, local = text[:m.start()], m.group()
+        if ns not in used:
+            used[ns] = spaces.get(ns) or f"ns{len([u for u in used.values() if u.startswith('ns')]) + 1}"
+        return f"{used[ns]}:{local}"
+
+    by_subject: dict = {}
+    for s, p, o in g:
+        by_subject.setdefault(s, []).append((p, o))
+    body = []
+    for s in sorted(by_subject, key=_term_key):
+        about = (f"rdf:nodeID={quoteattr(str(s))}" if isinstance(s, BNode)
+                 else f"rdf:about={quoteattr(str(s))}")
+        body.append(f"  <rdf:Description {about}>\n")
+        for p, o in sorted(by_subject[s], key=lambda po: (str(po[0]), _term_key(po[1]))):
+            name = qname(p)
+            if isinstance(o, URIRef):
+                body.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>\n")
+            elif isinstance(o, BNode):
+                body.append(f"    <{name} rdf:nodeID={quoteattr(str(o))}/>\n")
+            else:
+                attr = ""
+                if o.language:
+                    attr = f" xml:lang={quoteattr(o.language)}"
+                elif o.datatype is not None:
+                    attr = f" rdf:datatype={quoteattr(str(o.datatype))}"
+                body.append(f"    <{name}{attr}>{xml_escape(str(o), _XML_ENTITIES)}</{name}>\n")
+        body.append("  </rdf:Description>\n")
+    out.write('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n')
+    out.write("\n".join(f"   xmlns:{prefix}={quoteattr(ns)}"
+                        for ns, prefix in sorted(used.items(), key=lambda x: x[1])) + ">\n")
+    out.writelines(body)
+    out.write("</rdf:RDF>\n")
+
+
+def write_jsonld(parts: Parts, out: IO[str], context: dict | None = None) -> None:
+    from .schema import schema_from_graph
+    if context is None:
+        context = jsonld_context(schema_from_graph(parts.ontology))
+    doc = jsonld_document(canonical(parts.merged()), context)
+    out.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+# -- JSON-LD -------------------------------------------------------------------------------------
+
+_GEN_DELIMS = tuple(":/?#[]@")
+_RANGE_TYPES = (XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.boolean, XSD.duration,
+                XSD.date, XSD.anyURI)
+
+
+def _context_prefixes() -> dict[str, str]:
+    """Prefixes usable in compact IRIs: JSON-LD 1.1 only treats a term as a prefix when its IRI
+    ends with a general delimiter. Record segments (trial:, arm:, issue: …) are left out: three
+    of them (arm, issue, source) are also data keys, and a term cannot be both."""
+    return {p: ns for p, ns in sorted(EXPORT_PREFIXES.items())
+            if p not in RECORD_SEGMENTS and ns.endswith(_GEN_DELIMS)}
+
+
+def jsonld_context(schema) -> dict:
+    """The JSON-LD @context generated from the ontology: one term per data key (its YAML name),
+    coerced as its rdfs:range says, and one per class; language strings as language maps."""
+    prefixes = _context_prefixes()
+    ctx: dict = {"id": "@id", "type": "@type"}
+    ctx.update(prefixes)
+    terms: dict[str, object] = {}
+    for cls in sorted(schema.classes):
+        if str(cls).startswith(str(LG)):
+            terms[str(cls)[len(str(LG)):]] = _curie(cls, prefixes)
+    for key, prop in sorted(schema.properties.items()):
+        if key in prefixes or key in ("id", "type"):
+            raise ValueError(f"data key {key!r} clashes with a JSON-LD prefix")
+        definition: dict = {"@id": _curie(prop.iri, prefixes)}
+        if prop.kind == "object":
+            definition["@type"] = "@id"
+        elif prop.range == RDF.langString:
+            definition["@container"] = "@language"
+        elif prop.range in _RANGE_TYPES:
+            definition["@type"] = _curie(prop.range, prefixes)
+        terms[key] = definition
+    ctx.update(sorted(terms.items()))
+    return ctx
+
+
+def _curie(iri, prefixes: dict[str, str]) -> str:
+    s = str(iri)
+    best = ""
+    for p, ns in prefixes.items():
+        if s.startswith(ns) and len(ns) > len(prefixes.get(best, "")) and len(s) > len(ns):
+            best = p
+    return f"{best}:{s[len(prefixes[best]):]}" if best else s
+
+
+class _Compactor:
+    def __init__(self, context: dict):
+        self.prefixes = {k: v for k, v in context.items()
+                         if isinstance(v, str) and not k.startswith("@") and v.endswith(_GEN_DELIMS)
+                         and k not in ("id", "type")}
+        self.by_iri: dict[str, tuple[str, dict]] = {}
+        self.classes: dict[str, str] = {}
+        for key, value in context.items():
+            if isinstance(value, dict):
+                self.by_iri[self.expand(value["@id"])] = (key, value)
+            elif isinstance(value, str) and key not in self.prefixes and not key.startswith("@") \
+                    and key not in ("id", "type"):
+                self.classes[self.expand(value)] = key
+
+    def expand(self, text: str) -> str:
+        prefix, sep, rest = text.partition(":")
+        if sep and prefix in self.prefixes:
+            return self.prefixes[prefix] + rest
+        return text
+
+    def iri(self, node) -> str:
+        """An IRI or blank node as written in an @id position (relative to @base, or a CURIE)."""
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        return _curie(node, self.prefixes)
+
+    def vocab(self, iri) -> str:
+        """An IRI in a vocabulary position (a key, a type)."""
+        return self.classes.get(str(iri)) or _curie(iri, self.prefixes)
+
+    def value(self, o, coerce: str | None):
+        if isinstance(o, (URIRef, BNode)):
+            return self.iri(o) if coerce == "@id" else {"@id": self.iri(o)}
+        if o.language:
+            return {"@value": str(o), "@language": o.language}
+        dt = o.datatype
+        if dt is None or dt == XSD.string:
+            return str(o) if coerce is None else {"@value": str(o)}
+        if coerce is not None and coerce != "@id" and self.expand(coerce) == str(dt):
+            return str(o)
+        return {"@value": str(o), "@type": self.vocab(dt)}
+
+    def node(self, s, pos: list) -> dict:
+        out: dict = {"id": self.iri(s)}
+        types = sorted(self.vocab(o) for p, o in pos if p == RDF.type)
+        if types:
+            out["type"] = types if len(types) > 1 else types[0]
+        grouped: dict = {}
+        for p, o in pos:
+            if p != RDF.type:
+                grouped.setdefault(p, []).append(o)
+        entries: dict[str, object] = {}
+        for p, objs in grouped.items():
+            objs = sorted(objs, key=_term_key)
+            term = self.by_iri.get(str(p))
+            fallback = []
+            if term is not None and term[1].get("@container") == "@language":
+                langmap: dict[str, list[str]] = {}
+                for o in objs:
+                    if isinstance(o, Literal) and o.language:
+                        langmap.setdefault(o.language, []).append(str(o))
+                    else:
+                        fallback.append(o)
+                if langmap:
+                    entries[term[0]] = {lang: v if len(v) > 1 else v[0]
+                                        for lang, v in sorted(langmap.items())}
+            elif term is not None:
+                entries[term[0]] = _one_or_many([self.value(o, term[1].get("@type"))
+                                                 for o in objs])
+            else:
+                fallback = objs
+            if fallback:
+                entries[_curie(p, self.prefixes)] = _one_or_many(
+                    [self.value(o, None) for o in fallback])
+        out.update(sorted(entries.items()))
+        return out
+
+
+def _one_or_many(values: list):
+    return values[0] if len(values) == 1 else values
+
+
+def jsonld_document(graph: Graph, context: dict) -> dict:
+    """A compact JSON-LD document of ``graph``: one node object per subject, sorted."""
+    comp = _Compactor(context)
+    by_subject: dict = {}
+    for s, p, o in graph:
+        by_subject.setdefault(s, []).append((p, o))
+    nodes = [comp.node(s, by_subject[s]) for s in sorted(by_subject, key=_term_key)]
+    return {"@context": context, "@graph": nodes}
+
+
+def context_text(schema) -> str:
+    """The published context file (ontology/context.jsonld): one term a line."""
+    ctx = jsonld_context(schema)
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in ctx.items()]
+    return '{\n "@context": {\n' + ",\n".join(lines) + "\n }\n}\n"
+
+
+# -- the registry --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Format:
+    writer: Callable[[Parts, IO[str]], None]
+    media_type: str
+    suffix: str
+    summary: str
+
+
+FORMATS: dict[str, Format] = {
+    "turtle": Format(write_turtle_export, "text/turtle", ".ttl", "Turtle, canonical"),
+    "nt": Format(write_ntriples, "application/n-triples", ".nt", "N-Triples, sorted lines"),
+    "jsonld": Format(write_jsonld, "application/ld+json", ".jsonld",
+                     "JSON-LD with the livergraph @context"),
+    "trig": Format(write_trig, "application/trig", ".trig",
+                   "TriG: ontology, data and inferred statements in named graphs"),
+    "nquads": Format(write_nquads, "application/n-quads", ".nq",
+                     "N-Quads: the same named graphs as TriG, sorted lines"),
+    "xml": Format(write_rdfxml, "application/rdf+xml", ".rdf", "RDF/XML"),
+}
+
+
+def write(parts: Parts, fmt: str, out: IO[str]) -> None:
+    FORMATS[fmt].writer(parts, out)
+
+
+def to_string(parts: Parts, fmt: str) -> str:
+    buf = io.StringIO()
+    write(parts, fmt, buf)
+    return buf.getvalue()
+
+
+def build_parts(ontology_path, data_dir, *, inferred: Graph | None = None) -> Parts:
+    """Build the graph from the ontology and the data (``livergraph.build.build``) and split it."""
+    from . import __version__
+    from .build import build
+    from .schema import load_ontology_graph
+    result = build(ontology_path, data_dir)
+    return split(result.graph, load_ontology_graph(ontology_path), version=__version__,
+                 inferred=inferred)
