@@ -595,4 +595,8 @@ def build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
     if include_ontology:
         for t in schema.graph:
             b.graph.add(t)
+        # the published release describes itself (VoID / DCAT); see livergraph.describe
+        from . import __version__
+        from .describe import add_description
+        add_description(b.graph, version=__version__)
     return BuildResult(b.graph, len(records), data_triples, b.used_terms)
