@@ -483,10 +483,9 @@ def test_endpoint_ask_and_construct(run, endpoint):
     url, _ = endpoint
     no = run(f"ASK {{ trial:{TRIAL_A} a lg:Study }}", "--endpoint", url)
     assert (no.exit_code, no.stdout) == (1, "false\n")
-    ttl = run(CONSTRUCT, "--endpoint", url, "--format", "turtle")
-    local = run(CONSTRUCT, "--format", "turtle")
-    assert Graph().parse(data=ttl.stdout, format="turtle").isomorphic(
-        Graph().parse(data=local.stdout, format="turtle"))
+    for fmt in ("turtle", "nt", "json-ld"):
+        remote = run(CONSTRUCT, "--endpoint", url, "--format", fmt)
+        assert remote.exit_code == 0 and remote.stdout == run(CONSTRUCT, "--format", fmt).stdout
 
 
 def test_endpoint_errors(run, endpoint):

@@ -1,9 +1,11 @@
 """The same queries against any SPARQL 1.1 endpoint over HTTP (the SPARQL 1.1 Protocol).
 
 The query is checked locally first (form, prefixes, SERVICE, syntax), sent with the predeclared
-prefixes written out, and asked for in the format wanted through the ``Accept`` header. A reply in
-another format the endpoint preferred is converted; the table is drawn from the JSON results, with
-labels looked up on the endpoint.
+prefixes written out, and asked for in the format wanted through the ``Accept`` header. SELECT
+results in that format are passed on as the endpoint sent them (converted if it chose another
+format); CONSTRUCT and DESCRIBE results are re-written sorted and with prefixes, as the local
+graph writes them; the table is drawn from the JSON results, with labels looked up on the
+endpoint.
 """
 from __future__ import annotations
 
@@ -85,10 +87,14 @@ def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "t
     if graph_form(info.form):
         want = GRAPH_FORMATS[fmt]
         media, body = post(url, full, f"{want}, application/n-triples;q=0.5", timeout)
-        if media == want:
-            return Answer(info.form, body if body.endswith(b"\n") else body + b"\n")
+        # re-written as the local graph writes it (sorted, with prefixes), so that the same
+        # query gives the same bytes from an endpoint as from the local graph
         got = _rdf_format(media, url)
-        triples = [q.triple for q in ox.parse(body, format=got)]
+        try:
+            triples = [q.triple for q in ox.parse(body, format=got)]
+        except SyntaxError as exc:
+            raise QueryError(f"the SPARQL endpoint {url} sent {media} that does not parse: "
+                             f"{exc}") from None
         return Answer(info.form, results.render_triples(triples, fmt, prefixes))
 
     if info.form == "ask" or fmt == "table":
