@@ -100,11 +100,12 @@ WORDS = {  # words of the summaries, by language
     "en": {"at": "at", "more": "more", "baseline": "baseline", "vs": "vs",
            "intervention": "intervention", "arm": "arm", "result": "result",
            "safety": "safety", "issue": "data-quality issue", "participants": "participants",
-           "identifier": "identifier", "patients": "patients", "source": "source"},
+           "identifier": "identifier", "patients": "patients", "source": "source",
+           "claim": "claim"},
     "zh": {"at": "於", "more": "項", "baseline": "基線", "vs": "對比",
            "intervention": "干預措施", "arm": "組別", "result": "結果",
            "safety": "安全性", "issue": "資料品質問題", "participants": "人",
-           "identifier": "識別碼", "patients": "例", "source": "來源"},
+           "identifier": "識別碼", "patients": "例", "source": "來源", "claim": "論述"},
 }
 LANGS = ("en", "zh")
 #: UCUM codes shown in a more familiar form
@@ -399,9 +400,15 @@ class _Projector:
                     lines = [x for x in (self.label(basis) if basis is not None else None,
                                          reason) if x]
                     self.add_edge(key, str(trial), LG.linkedTrial, lines)
-        for p in (LG.hasLocation, LG.hasReference, LG.hasClaim):
+        for p in (LG.hasLocation, LG.hasReference):
             for o in self._owned(s, p):
                 self.aliases[str(o)] = key
+        for claim in self._owned(s, LG.hasClaim):
+            self.aliases[str(claim)] = key
+            text = _pick(g.objects(claim, LG.claimText), self.lang) or self.label(claim)
+            support = self._one(claim, LG.supportLevel)
+            self.facts[key].append((w["claim"], text + (
+                f" — {self.label(support)}" if support is not None else "")))
         self._results(s, key, arms)
         for finding in self._owned(s, LG.hasSafetyFinding):
             self.aliases[str(finding)] = key
