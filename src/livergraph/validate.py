@@ -149,9 +149,7 @@ class _QueryCachingGraph(Graph):
     validating the bundled data take over a minute. Prepared once, a bound query costs ~1 ms.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._prepared: dict[str, object] = {}
+    _prepared: dict[str, object] = {}   # shared: the same shapes give the same query texts
 
     def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
