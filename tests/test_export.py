@@ -235,8 +235,11 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+FAST = ("--no-validate", "--no-reason")     # the fixture as built, without shapes or Java
+
+
 def test_export_writes_to_stdout_by_default(merged):
-    result = run("export", "--format", "nt", "--root", ROOT, "--data", FIXTURE_DATA)
+    result = run("export", "--format", "nt", "--root", ROOT, "--data", FIXTURE_DATA, *FAST)
     assert result.exit_code == 0, result.output
     assert len(Graph().parse(data=result.stdout, format="nt")) == len(merged)
 
@@ -244,7 +247,7 @@ def test_export_writes_to_stdout_by_default(merged):
 def test_export_output_file_is_written_atomically_and_reported(tmp_path, merged):
     out = tmp_path / "out" / "graph.jsonld"
     result = run("export", "--format", "jsonld", "-o", out, "--root", ROOT,
-                 "--data", FIXTURE_DATA)
+                 "--data", FIXTURE_DATA, *FAST)
     assert result.exit_code == 0, result.output
     assert f"wrote {out}: {len(merged)} triples as JSON-LD" in result.output
     assert len(Graph().parse(out, format="json-ld")) == len(merged)
@@ -255,7 +258,7 @@ def test_export_of_bad_data_exits_1_and_writes_nothing(tmp_path, mini_data):
     path = mini_data / "trials" / f"{FIXTURE_TRIALS[0]}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "statuss: COMPLETED\n", encoding="utf-8")
     out = tmp_path / "graph.ttl"
-    result = run("export", "-o", out, "--root", ROOT, "--data", mini_data)
+    result = run("export", "-o", out, "--root", ROOT, "--data", mini_data, *FAST)
     assert result.exit_code == 1
     assert "'statuss' is not a property" in result.output and "Traceback" not in result.output
     assert not out.exists() and list(tmp_path.glob(".graph.ttl.*")) == []
@@ -271,9 +274,50 @@ def test_network_formats_are_written_by_the_network_module(fmt, tmp_path):
     network = pytest.importorskip("livergraph.network")
     import networkx as nx
     out = tmp_path / f"mini.{fmt}"
-    result = run("export", "--format", fmt, "-o", out, "--root", ROOT, "--data", FIXTURE_DATA)
+    result = run("export", "--format", fmt, "-o", out, "--root", ROOT, "--data", FIXTURE_DATA,
+                 *FAST)
     assert result.exit_code == 0, result.output
     G = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
     assert any(FIXTURE_TRIALS[0] in str(data.get("label", "")) or FIXTURE_TRIALS[0] in str(n)
                for n, data in G.nodes(data=True))
     assert hasattr(network, "write_" + fmt)
+
+
+def test_export_validates_and_reasons_like_the_build(tmp_path):
+    """By default the export is what `livergraph build` writes: the reasoner's inferred types
+    are in their own named graph, and void:triples counts them too."""
+    if shutil.which("java") is None:
+        pytest.skip("Java (for the HermiT reasoner) is not installed")
+    out = tmp_path / "mini.trig"
+    result = run("export", "--format", "trig", "-o", out, "--root", ROOT, "--data", FIXTURE_DATA)
+    assert result.exit_code == 0, result.output
+    graphs = graphs_of("trig", out)
+    version = build_parts(ONTOLOGY, FIXTURE_DATA).version
+    inferred = graphs[f"https://w3id.org/livergraph/graph/{version}/inferred"]
+    ucmsc = record_iri("intervention", f"{FIXTURE_TRIALS[0]}-ucmsc")
+    assert (ucmsc, LG.inferredType, LG.MSCTherapy) in inferred
+    assert (ucmsc, RDF.type, LG.MSCTherapy) in inferred
+    assert all(p in (RDF.type, LG.inferredType) for _, p, _ in inferred)
+    total = sum(len(g) for g in graphs.values())
+    default = next(g for k, g in graphs.items() if k.startswith("urn:x-rdflib:"))
+    assert default.value(release_iri(version), VOID.triples).toPython() == total
+
+
+def test_export_refuses_a_graph_with_violations(tmp_path):
+    root = tmp_path / "root"
+    (root / "ontology").mkdir(parents=True)
+    shutil.copy(ONTOLOGY, root / "ontology" / "livergraph.ttl")
+    (root / "shapes").mkdir()
+    (root / "shapes" / "strict.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix lg: <https://w3id.org/livergraph/ontology#> .\n"
+        "<urn:shape:trial-enrollment> a sh:NodeShape ; sh:targetClass lg:Trial ;\n"
+        "  sh:property [ sh:path lg:enrollment ; sh:minCount 1 ;\n"
+        "                sh:message \"a trial needs its enrollment\" ] .\n", encoding="utf-8")
+    out = tmp_path / "graph.nt"
+    result = run("export", "--format", "nt", "-o", out, "--root", root, "--data", FIXTURE_DATA,
+                 "--no-reason")
+    assert result.exit_code == 1, result.output
+    assert "does not conform to the shapes" in result.output
+    assert "a trial needs its enrollment" in result.output
+    assert not out.exists()

@@ -117,9 +117,12 @@ def run(*args, env=None):
     return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
+FAST = ("--no-validate", "--no-reason")     # the fixture as built, without shapes or Java
+
+
 def push_cli(endpoint, *extra, env=None):
-    return run("push", "--endpoint", endpoint, "--root", ROOT, "--data", FIXTURE_DATA, *extra,
-               env=env)
+    return run("push", "--endpoint", endpoint, "--root", ROOT, "--data", FIXTURE_DATA, *FAST,
+               *extra, env=env)
 
 
 def test_push_loads_the_graph_into_its_named_graph(server, fixture_graph):
@@ -129,6 +132,21 @@ def test_push_loads_the_graph_into_its_named_graph(server, fixture_graph):
     assert server.count() == len(fixture_graph)
     rows = server.select("SELECT ?s WHERE { GRAPH ?g { ?s a <http://rdfs.org/ns/void#Dataset> } }")
     assert [r["s"]["value"] for r in rows] == [f"https://w3id.org/livergraph/dataset/{__version__}"]
+
+
+def test_push_by_default_validates_and_includes_the_inferred_types(server, fixture_graph):
+    if shutil.which("java") is None:
+        pytest.skip("Java (for the HermiT reasoner) is not installed")
+    result = run("push", "--endpoint", server.store, "--root", ROOT, "--data", FIXTURE_DATA)
+    assert result.exit_code == 0, result.output
+    inferred = server.select(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?x "
+        "<https://w3id.org/livergraph/ontology#inferredType> ?c } }")
+    n = int(inferred[0]["n"]["value"])
+    assert n > 0 and server.count() == len(fixture_graph) + 2 * n
+    total = server.select(f"SELECT ?n WHERE {{ GRAPH <{GRAPH}> {{ ?d "
+                          "<http://rdfs.org/ns/void#triples> ?n } }")
+    assert int(total[0]["n"]["value"]) == server.count()
 
 
 def test_pushing_again_replaces_without_duplicates(server, fixture_graph):
@@ -251,7 +269,8 @@ def loaded_server(tmp_path_factory):
     graphs (as the named queries ask the default graph)."""
     srv = Server(tmp_path_factory.mktemp("union") / "store", union_default_graph=True).start()
     try:
-        result = run("push", "--endpoint", srv.store, "--root", ROOT)
+        # as `livergraph query` builds its cached graph: without the reasoner's types
+        result = run("push", "--endpoint", srv.store, "--root", ROOT, "--no-reason")
         assert result.exit_code == 0, result.output
         yield srv
     finally:

@@ -15,7 +15,9 @@ description byte for byte:
   new as its newest dated source. Planned dates (a trial's completion date) are not used, as they
   may lie in the future. With no such date the description has no ``dcterms:created``.
 * ``void:triples`` counts every statement of the described graph *including the description
-  itself*, so it equals what ``rapper -c`` counts in ``dist/livergraph.ttl``.
+  itself*, so it equals what ``rapper -c`` counts in the file. Statements added after the
+  description was made (the reasoner's inferred types) are counted by ``set_triple_count``,
+  which ``livergraph export`` and ``livergraph push`` call.
 * The licence and creator are the ontology's own (``dcterms:license``, ``dcterms:creator`` on
   ``<https://w3id.org/livergraph/ontology>``).
 """
@@ -128,6 +130,13 @@ def describe_dataset(graph: Graph, *, version: str, sources: list[URIRef] | None
     total = len(graph) + len(d) + 1
     add((ds, VOID.triples, Literal(total)))
     return d
+
+
+def set_triple_count(graph: Graph, total: int) -> None:
+    """Set void:triples of every dataset described in ``graph`` to ``total`` (after statements
+    such as the reasoner's were added to the described graph)."""
+    for ds in list(graph.subjects(RDF.type, VOID.Dataset)):
+        graph.set((ds, VOID.triples, Literal(total)))
 
 
 def add_description(graph: Graph, *, version: str) -> Graph:

@@ -72,18 +72,24 @@ class Parts:
 
 def split(graph: Graph, ontology: Graph, *, version: str,
           inferred: Graph | None = None) -> Parts:
-    """Split the asserted ``graph`` (as built) into the description (nodes typed void:Dataset /
-    dcat:Dataset), the ontology (statements of ``ontology``; blank nodes occur only in its
-    axioms) and the data (the rest); the statements of ``inferred`` that ``graph`` does not
-    assert are the inferred part."""
+    """Split a built ``graph`` into the description (nodes typed void:Dataset / dcat:Dataset),
+    the ontology (statements of ``ontology``; blank nodes occur only in its axioms), the
+    inferred statements (the reasoner's, marked ``?x lg:inferredType C``: that statement and
+    ``?x rdf:type C``; see livergraph.reason) and the data (the rest). The statements of
+    ``inferred`` that ``graph`` does not hold are added to the inferred part."""
     parts = Parts(version)
     onto = {t for t in ontology if not any(isinstance(x, BNode) for x in t)}
     described = {s for s in graph.subjects(RDF.type, None) if is_description_subject(graph, s)}
+    marked = set()      # the reasoner's types: (x lg:inferredType C) and (x rdf:type C)
+    for x, _, c in graph.triples((None, LG.inferredType, None)):
+        marked |= {(x, LG.inferredType, c), (x, RDF.type, c)}
     for t in graph:
         if t[0] in described:
             parts.description.add(t)
         elif t in onto or any(isinstance(x, BNode) for x in t):
             parts.ontology.add(t)
+        elif t in marked:
+            parts.inferred.add(t)
         else:
             parts.data.add(t)
     for t in inferred if inferred is not None else ():
@@ -408,11 +414,40 @@ def to_string(parts: Parts, fmt: str) -> str:
     return buf.getvalue()
 
 
-def build_parts(ontology_path, data_dir, *, inferred: Graph | None = None) -> Parts:
-    """Build the graph from the ontology and the data (``livergraph.build.build``) and split it."""
+def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = False) -> Parts:
+    """Build the graph as ``livergraph build`` does (``livergraph.build.build``), check it against
+    the SHACL shapes in ``shapes_dir`` when given (violations raise DataError), add the
+    reasoner's inferred types when ``reason``, and split it. The description's void:triples is
+    set to the number of statements of the result, inferred ones included."""
     from . import __version__
     from .build import build
+    from .describe import set_triple_count
     from .schema import load_ontology_graph
     result = build(ontology_path, data_dir)
-    return split(result.graph, load_ontology_graph(ontology_path), version=__version__,
-                 inferred=inferred)
+    graph = result.graph
+    if shapes_dir is not None:
+        check_conforms(graph, shapes_dir)
+    if reason:
+        from .reason import add_inferred, reason as run_reasoner
+        add_inferred(graph, run_reasoner(graph))
+    parts = split(graph, load_ontology_graph(ontology_path), version=__version__)
+    total = sum(len(g) for g in (parts.description, parts.ontology, parts.data, parts.inferred))
+    set_triple_count(parts.description, total)
+    return parts
+
+
+def check_conforms(graph: Graph, shapes_dir) -> None:
+    """Raise DataError listing the violations when ``graph`` does not conform to the shapes."""
+    from .errors import DataError
+    from .validate import load_shapes, validate, write_text
+    shapes, files = load_shapes(shapes_dir)
+    report = validate(graph, shapes, files)
+    if report.conforms:
+        return
+    report.results = [r for r in report.results if r.severity == "violation"]
+    buf = io.StringIO()
+    write_text(report, buf)
+    raise DataError("the graph does not conform to the shapes, so it is not exported:\n"
+                    + buf.getvalue().rstrip(),
+                    hint="correct the records named above (`livergraph validate` shows the "
+                         "whole report), or pass --no-validate")

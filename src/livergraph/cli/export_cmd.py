@@ -27,7 +27,11 @@ CONTEXT_FORMAT = "context"
 @root_option
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Curated data directory (default: ROOT/data).")
-def command(fmt, output, lang, root, data_dir):
+@click.option("--no-validate", is_flag=True,
+              help="Skip the SHACL validation that refuses a graph with violations.")
+@click.option("--no-reason", is_flag=True,
+              help="Skip OWL reasoning: no inferred types (no Java needed).")
+def command(fmt, output, lang, root, data_dir, no_validate, no_reason):
     """Write the knowledge graph in a format other linked-data tools read.
 
     \b
@@ -35,7 +39,9 @@ def command(fmt, output, lang, root, data_dir):
     livergraph export --format trig > livergraph.trig
     livergraph export --format graphml -o livergraph.graphml
 
-    The graph is built from the ontology and the data, with its VoID / DCAT description. Every
+    The graph is built as `livergraph build` builds it: validated against the SHACL shapes
+    (violations exit 1, nothing is written), reasoned over by HermiT (inferred types are added,
+    in their own named graph in TriG and N-Quads), with its VoID / DCAT description. Every
     format is deterministic (the same inputs give the same bytes) and -o writes atomically.
     """
     from ..errors import UnreadableInput
@@ -50,7 +56,9 @@ def command(fmt, output, lang, root, data_dir):
     if not Path(data).is_dir():
         raise UnreadableInput("data directory not found", file=str(data),
                               hint="pass --data DIR or run from the repository")
-    parts = build_parts(paths.ontology, data)
+    parts = build_parts(paths.ontology, data,
+                        shapes_dir=None if no_validate else paths.shapes,
+                        reason=not no_reason)
     if fmt in NETWORK_FORMATS:
         _network(fmt, parts.merged(), output, lang)
         return

@@ -23,7 +23,11 @@ from .options import paths_for, root_option
 @root_option
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Curated data directory (default: ROOT/data).")
-def command(endpoint, graph_name, replace, timeout, root, data_dir):
+@click.option("--no-validate", is_flag=True,
+              help="Skip the SHACL validation that refuses a graph with violations.")
+@click.option("--no-reason", is_flag=True,
+              help="Skip OWL reasoning: no inferred types (no Java needed).")
+def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate, no_reason):
     """Load the knowledge graph into a triple store (SPARQL 1.1 Graph Store Protocol).
 
     \b
@@ -31,7 +35,8 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir):
     LIVERGRAPH_USER=admin LIVERGRAPH_PASSWORD=... livergraph push \\
         --endpoint http://localhost:3030/livergraph/data
 
-    Credentials are read from the environment only: LIVERGRAPH_TOKEN (a bearer token), or
+    The graph is built, validated and reasoned over as `livergraph build` does it; a graph with
+    violations is not pushed. Credentials are read from the environment only: LIVERGRAPH_TOKEN (a bearer token), or
     LIVERGRAPH_USER and LIVERGRAPH_PASSWORD. Exit 2 when the store cannot be reached or refuses,
     with the HTTP status and what the server said.
     """
@@ -48,7 +53,9 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir):
     if not Path(data).is_dir():
         raise UnreadableInput("data directory not found", file=str(data),
                               hint="pass --data DIR or run from the repository")
-    parts = build_parts(paths.ontology, data)
+    parts = build_parts(paths.ontology, data,
+                        shapes_dir=None if no_validate else paths.shapes,
+                        reason=not no_reason)
     graph = graph_name or str(graph_iri(__version__))
     body = to_string(parts, "turtle").encode("utf-8")
     result = push(body, endpoint=endpoint, graph=graph,
