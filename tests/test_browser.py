@@ -238,3 +238,29 @@ def test_screenshot_artifact(page):
     out = ARTIFACTS / "livergraph-fixture.png"
     page.screenshot(path=str(out))
     assert out.stat().st_size > 10_000
+
+
+def test_the_bundled_graph_draws_offline(browser, tmp_path):
+    """The curated data itself, as `livergraph viz` draws it."""
+    from livergraph.build import build
+    from livergraph.network import to_networkx
+    from livergraph.viz import write_html
+    if not any((ROOT / "data" / "trials").glob("*.yaml")):
+        pytest.skip("no curated trials in data/ yet")
+    G = to_networkx(build(ONTOLOGY, ROOT / "data").graph)
+    path = write_html(G, tmp_path / "livergraph.html")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    problems = []
+    tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.on("request", lambda r: r.url.startswith(("file:", "data:")) or problems.append(r.url))
+    tab.goto(path.resolve().as_uri())
+    tab.wait_for_function("window.livergraph && window.livergraph.state.settled",
+                          timeout=SETTLE_TIMEOUT_MS)
+    assert problems == []
+    assert tab.evaluate("[nodes.length, edges.length]") == [G.number_of_nodes(),
+                                                            G.number_of_edges()]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "livergraph-bundled.png"))
+    context.close()

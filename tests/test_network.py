@@ -223,6 +223,19 @@ SUMMARY_STUDY = {
 }
 
 
+def test_claims_are_facts_of_their_source(mini_data):
+    from livergraph.build import build
+    path = mini_data / "sources" / "seed-article.yaml"
+    source = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source["hasClaim"] = [{"id": "headline", "claimText": {"en": "388 patients prove it works"},
+                           "supportLevel": "partly-supported"}]
+    path.write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
+    projection = project(build(ONTOLOGY, mini_data).graph)
+    claims = [v for k, v in projection.graph.nodes[SOURCE]["facts"] if k == "claim"]
+    assert claims == ["388 patients prove it works — partly supported"]
+    assert projection.node_for(ID_BASE + "claim/seed-article-headline") == SOURCE
+
+
 def test_summaries_of_between_arm_range_and_count_results(mini_data):
     from livergraph.build import build
     (mini_data / "studies" / "summary-study.yaml").write_text(
