@@ -392,12 +392,14 @@ def test_queries_lists_every_named_query_with_its_summary(tmp_path):
     write_named(root / "queries", "a-query", "# The first\n# Longer words.\n"
                 "# param: x — an x\nASK {}\n")
     write_named(root / "queries", "no-header", "ASK {}\n")
+    (root / "queries" / "not-utf8.rq").write_bytes(b"# \xff\xfe\n")
     runner = CliRunner()
     listing = runner.invoke(cli, ["queries", "--root", str(root)])
     lines = listing.stdout.splitlines()
     assert lines[0].split(None, 1) == ["a-query", "The first"]
     assert lines[1].split(None, 1) == ["b-query", "The second"]
     assert lines[2].startswith("no-header") and "no summary" in lines[2]
+    assert lines[3].startswith("not-utf8") and "no summary" in lines[3]
     long = runner.invoke(cli, ["queries", "--root", str(root), "--long"])
     assert "Longer words." in long.stdout and "param x: an x" in long.stdout
     assert "header problem" in long.stdout

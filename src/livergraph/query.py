@@ -271,7 +271,13 @@ def named_queries(directory: Path) -> list[NamedQuery]:
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    return [parse_named(p) for p in sorted(directory.glob("*.rq"))]
+    found = []
+    for path in sorted(directory.glob("*.rq")):
+        try:
+            found.append(parse_named(path))
+        except UnreadableInput as exc:   # listed all the same, with what is wrong
+            found.append(NamedQuery(path.stem, path, "", str(exc), (), False, ""))
+    return found
 
 
 def find_named(directory: Path, name: str) -> NamedQuery:
