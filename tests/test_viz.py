@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import ONTOLOGY, ROOT
 from livergraph.cli import cli
 from livergraph.network import KINDS, to_networkx
-from livergraph.viz import render_html, strip_external
+from livergraph.viz import VIS_OPTIONS, layout_options, render_html, strip_external
 from test_network import (ALBUMIN_LABEL, FIXTURE_EDGES, FIXTURE_NODES, RICH_NODES, SPONSOR,
                           TRIAL, XSS_SPONSOR, XSS_TITLE, enrich)
 
@@ -99,6 +99,16 @@ def test_crafted_text_never_reaches_the_page_as_markup(rich_data):
 def test_page_is_deterministic(fixture_build):
     G = to_networkx(fixture_build.graph)
     assert render_html(G) == render_html(G)
+
+
+def test_layout_iterations_shrink_with_the_graph():
+    def iterations(size):
+        return layout_options(size)["physics"]["stabilization"]["iterations"]
+    assert iterations(441) == 400                   # the bundled data: the full layout
+    assert iterations(3_702) == 81 and iterations(11_036) == 80
+    assert layout_options(10)["physics"]["solver"] == "forceAtlas2Based"
+    assert layout_options(10)["layout"]["improvedLayout"] is False
+    assert VIS_OPTIONS["physics"]["stabilization"]["iterations"] == 400   # not changed
 
 
 def test_strip_external_removes_cdn_and_lib_tags():
