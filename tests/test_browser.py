@@ -166,6 +166,9 @@ def test_search_focuses_the_right_node_and_highlights_its_neighbourhood(page, ri
     page.fill("#lg-search", "nct01220492")
     page.press("#lg-search", "Enter")
     assert page.evaluate("network.getSelectedNodes()") == [TRIAL]
+    dx, dy = page.evaluate("""id => { const p = network.getPositions([id])[id];
+        const v = network.getViewPosition(); return [v.x - p.x, v.y - p.y]; }""", TRIAL)
+    assert abs(dx) < 1 and abs(dy) < 1                     # the view is centred on it
     assert page.inner_text("#lg-info h4").startswith("NCT01220492")
     assert page.inner_text("#lg-info dt:first-of-type") == "data-quality issue"   # first, red
     assert "machine translation" in page.inner_text("#lg-info dd.lg-issue")
