@@ -562,3 +562,20 @@ def test_unwritable_cache_directory_exits_2(run, tmp_path):
     result = CliRunner().invoke(cli, ["query", "--data", str(FIXTURE_DATA), "--cache-dir",
                                       str(blocker / "cache"), STATUS_QUERY])
     assert result.exit_code == 2 and "cannot write the graph cache" in result.output
+
+
+@pytest.mark.parametrize("name,first", [("a.csv", "trial,status"), ("a.tsv", "?trial\t?status"),
+                                        ("a.json", '{"head":'), ("a.srx", "<?xml")])
+def test_output_suffix_sets_the_format(run, tmp_path, name, first):
+    out = tmp_path / name
+    assert run(STATUS_QUERY, "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(first)
+    as_table = tmp_path / ("table-" + name)
+    assert run(STATUS_QUERY, "-o", as_table, "--format", "table").exit_code == 0
+    assert as_table.read_text(encoding="utf-8").startswith("trial")
+
+
+def test_output_suffix_json_means_json_ld_for_graph_results(run, tmp_path):
+    out = tmp_path / "graph.json"
+    assert run(CONSTRUCT, "-o", out).exit_code == 0
+    assert len(Graph().parse(out, format="json-ld")) == 3

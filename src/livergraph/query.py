@@ -338,6 +338,20 @@ def check_format(form: str, fmt: str) -> str:
     return fmt
 
 
+#: file suffix of -o -> format, when --format is not given (graph results, then the others)
+SUFFIX_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".csv": "csv",
+                  ".tsv": "tsv", ".json": "json", ".srj": "json", ".xml": "xml", ".srx": "xml",
+                  ".txt": "table"}
+
+
+def format_for_output(path: Path, text: str) -> str | None:
+    """The format an output file's suffix asks for (``answer.csv`` -> csv), or None."""
+    fmt = SUFFIX_FORMATS.get(Path(path).suffix.lower())
+    if fmt == "json" and graph_form(analyse(text).form or ""):
+        return "json-ld"
+    return fmt
+
+
 def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str = "table",
               lang: str = "en", engine: str = "oxigraph", allow_service: bool = False,
               timeout: float | None = None) -> Answer:

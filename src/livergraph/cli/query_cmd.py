@@ -26,7 +26,8 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
                    "Turtle for those).")
 @click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
               help="Language of the labels the table shows instead of IRIs (zh: zh-Hant).")
-@output_option("default: standard output")
+@output_option("default: standard output; its suffix, such as .csv or .ttl, sets the format "
+               "when --format is not given")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Stop the query after this many seconds.")
 @click.option("--allow-service", is_flag=True,
@@ -64,6 +65,10 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
 
     text, declared = _query_text(query_text, query_file, name,
                                  paths_for(root) if name else None)
+    if output is not None and \
+            ctx.get_parameter_source("fmt") is click.core.ParameterSource.DEFAULT:
+        from ..query import format_for_output
+        fmt = format_for_output(output, text) or fmt
     if params:
         from ..query import bind_params, parse_param_options
         text = bind_params(text, parse_param_options(params), _prefixes(root, endpoint),
