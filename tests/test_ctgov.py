@@ -418,3 +418,12 @@ def test_imported_files_are_canonical(imported):
     from livergraph.lint import lint
     data, _ = imported
     assert [f for f in lint(data, check=True).changed if "registry" in f] == []
+
+
+def test_reimport_restores_an_imported_file_edited_by_hand(imported):
+    data, _ = imported
+    path = data / "registry" / "trials" / f"{NEW_TRIAL}.yaml"
+    original = path.read_bytes()
+    path.write_text(original.decode().replace("NOT_YET_RECRUITING", "COMPLETED"))
+    again = run_import(data, GOOD)
+    assert again.imported == [NEW_TRIAL] and path.read_bytes() == original

@@ -21,6 +21,7 @@ every file byte-identical.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -270,7 +271,7 @@ class Agents:
             return self.curated[key]
         aid = self.by_name.get(key)
         if aid is None:
-            base = slug(name) or "agent"
+            base = slug(name) or "agent-" + hashlib.sha1(key.encode()).hexdigest()[:10]
             aid, n = base, 1
             while aid in self.curated_ids or aid in self.imported:
                 n += 1
@@ -664,8 +665,12 @@ class _Results:
         for dpath, d in denoms:
             units = r.text(d, "units", dpath)
             if units is None or units.casefold() == "participants":
-                return {r.text(c, "groupId", cpath) or "": r.count(c, "value", cpath) or 0
-                        for cpath, c in r.objs(d, "counts", dpath)}
+                counts = {}
+                for cpath, c in r.objs(d, "counts", dpath):
+                    n = r.count(c, "value", cpath)
+                    if n is not None:
+                        counts[r.text(c, "groupId", cpath) or ""] = n
+                return counts
         return {}
 
     def _measure(self, o: dict, path: str, *, outcome: bool, module: dict | None = None,

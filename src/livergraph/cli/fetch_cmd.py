@@ -23,7 +23,7 @@ def command():
 @click.option("--intervention", help="Intervention search (the API's query.intr).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Directory for the pages and the resume state "
-                                 "(default: ROOT/downloads/ctgov).")
+                                 "(default: ROOT/dist/ctgov, which git ignores).")
 @click.option("--base-url", default=None, metavar="URL",
               help="API v2 root (default: https://clinicaltrials.gov/api/v2).")
 @click.option("--page-size", type=click.IntRange(1, 1000), default=100, show_default=True,
@@ -49,7 +49,7 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
     from .. import __version__
     from ..fetch import DEFAULT_BASE_URL, Fetcher, fetch
 
-    out_dir = out_dir or paths_for(root).root / "downloads" / "ctgov"
+    out_dir = out_dir or paths_for(root).dist / "ctgov"
     fetcher = Fetcher(base_url=base_url or DEFAULT_BASE_URL, delay=delay, retries=retries,
                       user_agent=f"livergraph/{__version__}")
     bar = {"bar": None, "pos": 0}
