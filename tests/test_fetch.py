@@ -238,3 +238,16 @@ def test_cli_fetch_errors_exit_2_without_a_traceback(tmp_path):
     assert "Traceback" not in res.output
     res = CliRunner().invoke(cli, ["fetch", "ctgov", "--root", str(ROOT), "-o", str(tmp_path)])
     assert res.exit_code == 2 and "give --condition, --intervention or both" in res.output
+
+
+def test_an_unreachable_registry_is_retried_then_reported(tmp_path):
+    import socket
+    with socket.socket() as s:             # a free port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sleeps = Sleeps()
+    f = Fetcher(base_url=f"http://127.0.0.1:{port}/api/v2", delay=0, sleep=sleeps, backoff=0.5,
+                retries=2, timeout=5)
+    with pytest.raises(UnreadableInput, match="page 1: cannot reach the registry"):
+        fetch(CONDITION, None, tmp_path, fetcher=f)
+    assert sleeps == [0.5, 1.0] and not (tmp_path / STATE_FILE).exists()

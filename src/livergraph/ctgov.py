@@ -640,7 +640,7 @@ class _Results:
                 for apath, a in r.objs(ms, "achievements", mpath):
                     arm = self._group_ref(groups, r.text(a, "groupId", apath), apath)
                     n = r.count(a, "numSubjects", apath)
-                    self._new_measurement(measureText="Participant flow",
+                    self._new_measurement(measureText="Participant flow", measure="participants",
                                           category=f"{ptitle}: {mtype}", arm=arm,
                                           value=n, statistic="count", unit="patients")
                     if pn == 0 and mtype == "STARTED" and arm and n is not None:
@@ -649,7 +649,7 @@ class _Results:
                 dtype = r.text(dw, "type", dpath) or "withdrawal"
                 for rpath, reason in r.objs(dw, "reasons", dpath):
                     arm = self._group_ref(groups, r.text(reason, "groupId", rpath), rpath)
-                    self._new_measurement(measureText="Participant flow",
+                    self._new_measurement(measureText="Participant flow", measure="participants",
                                           category=f"{ptitle}: not completed: {dtype}", arm=arm,
                                           value=r.count(reason, "numSubjects", rpath),
                                           statistic="count", unit="patients")

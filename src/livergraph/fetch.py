@@ -10,6 +10,7 @@ stopped. The pages are then imported offline with ``livergraph import ctgov``.
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import time
 import urllib.error
@@ -80,7 +81,8 @@ class Fetcher:
                         hint="check the query; run the same command again to resume"
                         if exc.code in RETRY_STATUSES else "check the query options") from None
                 wait = retry_after(exc.headers.get("Retry-After"))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            except (urllib.error.URLError, TimeoutError, ConnectionError,
+                    http.client.HTTPException) as exc:
                 if attempt >= self.retries:
                     reason = getattr(exc, "reason", exc)
                     raise UnreadableInput(f"page {page}: cannot reach the registry ({reason})",
