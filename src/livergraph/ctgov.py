@@ -704,6 +704,8 @@ class _Results:
                 for xpath, x in r.objs(cat, "measurements", kpath):
                     gid = r.text(x, "groupId", xpath)
                     arm = self._group_ref(groups, gid, xpath)
+                    if arm is None:   # the 'Total' column pools the module's arms
+                        arm = sorted({a for a in groups.values() if a}, key=_arm_order) or None
                     raw = x.get("value")
                     value = _decimal(raw)
                     spread = _decimal(x.get("spread"))
@@ -991,6 +993,11 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
                 progress(int(done), total)
     writer.finish()
     return result
+
+
+def _arm_order(arm_id: str) -> tuple:
+    kind, _, n = arm_id.rpartition("-")
+    return (kind, int(n) if n.isdigit() else 0, arm_id)
 
 
 def _size(path: Path) -> int:
