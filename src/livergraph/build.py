@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from .errors import DataError, DataErrors, LivergraphError
-from .load import Record, load_records
+from .load import Record, load_records, paused_gc
 from .namespaces import (CTGOV_STUDY, DOI_BASE, LG, PUBMED_BASE, RECORD_SEGMENTS, expand_curie,
                          record_iri)
 from .schema import Property, Schema, load_ontology_graph, schema_from_graph
@@ -40,6 +40,7 @@ DURATION_PATTERN = re.compile(
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DAYS_PER = (Decimal("365.25"), Decimal("30.4375"), Decimal(1), Decimal(1) / 24,
             Decimal(1) / 1440, Decimal(1) / 86400)
+_CACHED_TEXT = 40          # strings up to this length have their literals cached
 RESERVED_KEYS = {"type", "id", "supplement"}
 
 
@@ -91,6 +92,13 @@ class Builder:
         self.used_terms: set[URIRef] = set()
         self.mapping_issues: dict[str, URIRef] = {}
         self._declared = schema.property_iris | {RDF.type}
+        # caches: the same value of the same property gives the same (immutable) terms, so
+        # they are made once and shared, which saves time and memory on large data sets
+        self._literal_cache: dict[tuple, list[Literal]] = {}
+        self._concept_cache: dict[tuple, URIRef | None] = {}
+        self._mapped: dict[URIRef, Property] = {}
+        for p in schema.properties.values():
+            self._mapped.setdefault(p.iri, p)
 
     # -- emitting ---------------------------------------------------------------------------
     def emit(self, s: URIRef, p: URIRef, o) -> None:
@@ -326,7 +334,7 @@ class Builder:
             prop = self.schema.properties.get(key)
             if prop is None or prop.mapped_to is None:
                 continue
-            target = next(p for p in self.schema.properties.values() if p.iri == prop.mapped_to)
+            target = self._mapped[prop.mapped_to]
             if target.key in data:
                 continue  # stated explicitly: the as-written text is kept as is
             self._apply_mapping(iri, data[key], target, ctx, path)
@@ -379,7 +387,10 @@ class Builder:
         if iri is not None:
             return self._check_curie(value, iri, prop, path)
         if self.schema.is_concept_class(rng):
-            concept = self.schema.concept_for(rng, value)
+            key = (rng, value)
+            if key not in self._concept_cache:
+                self._concept_cache[key] = self.schema.concept_for(rng, value)
+            concept = self._concept_cache[key]
             if concept is None:
                 raise DataError(f"{prop.key!r}: {value!r} is not a {rng.split('#')[-1]}",
                                 record=path,
@@ -448,6 +459,18 @@ class Builder:
                             f"is a {cls.split('#')[-1]}", record=path)
 
     def literals(self, v: Any, prop: Property, path: str) -> list[Literal]:
+        """The literals for value ``v`` of ``prop``; short scalar values are cached (only
+        values that were accepted, so every error is still raised where it occurs)."""
+        if isinstance(v, (str, int, float, Decimal, _dt.date)) and (
+                not isinstance(v, str) or len(v) <= _CACHED_TEXT):
+            key = (prop.key, type(v), v)
+            hit = self._literal_cache.get(key)
+            if hit is None:
+                hit = self._literal_cache[key] = self._literals(v, prop, path)
+            return hit
+        return self._literals(v, prop, path)
+
+    def _literals(self, v: Any, prop: Property, path: str) -> list[Literal]:
         rng = prop.range
         name = prop.key
         try:
@@ -577,6 +600,14 @@ def add_generated_terms(vocab: Vocabulary, data_dir: Path) -> None:
 
 def build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
                include_ontology: bool = True) -> BuildResult:
+    # millions of small objects and no cycles: the cyclic garbage collector would re-scan
+    # the growing graph again and again, for nothing
+    with paused_gc():
+        return _build_from(schema, vocab, records, include_ontology=include_ontology)
+
+
+def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
+                include_ontology: bool) -> BuildResult:
     b = Builder(schema, vocab)
     b.index(records)
     if not b.errors:

@@ -23,6 +23,8 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
             "\f": "\\f"}
 _ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
+# looked up once: rdflib's namespace attributes build a new term on every access
+_TYPE, _FIRST, _REST, _NIL, _STRING = RDF.type, RDF.first, RDF.rest, RDF.nil, XSD.string
 
 
 class TurtleError(ValueError):
@@ -54,15 +56,23 @@ class _Names:
         return text
 
     def literal(self, lit: Literal) -> str:
-        body = '"' + _escape(str(lit)) + '"'
-        if lit.language:
-            return f"{body}@{lit.language}"
-        if lit.datatype and lit.datatype != XSD.string:
-            return f"{body}^^{self.iri(lit.datatype)}"
+        text = str(lit)
+        body = '"' + (_escape(text) if _ESCAPE_RE.search(text) else text) + '"'
+        lang = lit.language
+        if lang:
+            return f"{body}@{lang}"
+        datatype = lit.datatype
+        if datatype and datatype != _STRING:
+            return f"{body}^^{self.iri(datatype)}"
         return body
 
 
 def _sort_key(o) -> tuple:
+    kind = type(o)
+    if kind is URIRef:   # the common cases first, without isinstance's ABC machinery
+        return (0, str(o), "", "")
+    if kind is Literal:
+        return (2, str(o), str(o.datatype or ""), o.language or "")
     if isinstance(o, URIRef):
         return (0, str(o), "", "")
     if isinstance(o, Literal):
@@ -70,15 +80,29 @@ def _sort_key(o) -> tuple:
     return (1, "", "", "")
 
 
+def _predicate_key(p) -> tuple:
+    return (p != _TYPE, str(p))
+
+
 def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = None) -> int:
     """Write ``graph`` as canonical Turtle; return the number of triples written."""
+    from .load import paused_gc
+    with paused_gc():   # many small lists next to a large graph: see load.paused_gc
+        return _write_turtle(graph, out, prefixes)
+
+
+def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -> int:
     names = _Names(prefixes or PREFIXES)
-    by_subject: dict = defaultdict(list)
+    by_subject: dict = {}
     referenced: dict[BNode, int] = defaultdict(int)
     count = 0
     for s, p, o in graph:
-        by_subject[s].append((p, o))
-        if isinstance(o, BNode):
+        pos = by_subject.get(s)
+        if pos is None:
+            by_subject[s] = [(p, o)]
+        else:
+            pos.append((p, o))
+        if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
             referenced[o] += 1
         count += 1
     for b, n in referenced.items():
@@ -95,13 +119,13 @@ def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = N
 
     def as_list(b: BNode) -> list | None:
         items, cur, seen = [], b, set()
-        while cur != RDF.nil:
+        while cur != _NIL:
             if not isinstance(cur, BNode) or cur in seen:
                 return None
             seen.add(cur)
             po = by_subject.get(cur, [])
-            firsts = [o for p, o in po if p == RDF.first]
-            rests = [o for p, o in po if p == RDF.rest]
+            firsts = [o for p, o in po if p == _FIRST]
+            rests = [o for p, o in po if p == _REST]
             if len(po) != 2 or len(firsts) != 1 or len(rests) != 1:
                 return None
             if cur is not b and referenced.get(cur, 0) != 1:
@@ -119,17 +143,35 @@ def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = N
         body = predicate_list(by_subject.get(b, []), depth + 1)
         return "[ " + body + " ]" if body else "[]"
 
+    iri, literal = names.iri, names.literal
+
     def predicate_list(pos: Iterable, depth: int, indent: str = " ") -> str:
-        grouped: dict = defaultdict(list)
+        grouped: dict = {}
         for p, o in pos:
-            grouped[p].append(o)
+            objs = grouped.get(p)
+            if objs is None:
+                grouped[p] = [o]
+            else:
+                objs.append(o)
         parts = []
-        for p in sorted(grouped, key=lambda x: (x != RDF.type, str(x))):
-            objs = sorted(grouped[p], key=_sort_key)
-            rendered = [node(o, depth) for o in objs]
-            if any(isinstance(o, BNode) for o in objs):
+        for p in sorted(grouped, key=_predicate_key):
+            objs = grouped[p]
+            if len(objs) > 1:
+                objs = sorted(objs, key=_sort_key)
+            rendered = []
+            blank = False
+            for o in objs:
+                kind = type(o)
+                if kind is URIRef:
+                    rendered.append(iri(o))
+                elif kind is Literal:
+                    rendered.append(literal(o))
+                else:
+                    rendered.append(node(o, depth))
+                    blank = blank or isinstance(o, BNode)
+            if blank:
                 rendered.sort()
-            pname = "a" if p == RDF.type else names.iri(p)
+            pname = "a" if p == _TYPE else iri(p)
             parts.append(f"{pname} " + " , ".join(rendered))
         sep = " ;\n" + "    " if depth == 0 else " ; "
         return sep.join(parts)
@@ -137,12 +179,16 @@ def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = N
     for prefix in sorted(names.spaces, key=lambda x: x[1]):
         out.write(f"@prefix {prefix[1]}: <{prefix[0]}> .\n")
     out.write("\n")
-    blocks = []
+    # blocks are separated by an empty line and written as they are made (no copy of the whole
+    # document in memory)
+    first = True
     for s in sorted((s for s in by_subject if isinstance(s, URIRef)), key=str):
-        blocks.append(f"{names.iri(s)}\n    {predicate_list(by_subject[s], 0)} .\n")
-    orphans = sorted(bnode(b, 0) + " .\n" for b in by_subject
-                     if isinstance(b, BNode) and b not in referenced)
-    out.write("\n".join(blocks + orphans))
+        out.write(("" if first else "\n") + f"{iri(s)}\n    {predicate_list(by_subject[s], 0)} .\n")
+        first = False
+    for orphan in sorted(bnode(b, 0) + " .\n" for b in by_subject
+                         if isinstance(b, BNode) and b not in referenced):
+        out.write(("" if first else "\n") + orphan)
+        first = False
     return count
 
 
