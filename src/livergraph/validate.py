@@ -12,6 +12,7 @@ the data file and record it was built from (``lg:curatedIn``).
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -210,8 +211,16 @@ def _result(rg: Graph, node, data: Graph, shapes: Graph) -> Result:
 def _message(messages: list[str], shape, shapes: Graph) -> str:
     # pySHACL gives the shape's sh:message; prefer the longest (substituted) one
     if messages:
-        return max(messages, key=len)
+        return _compact_iris(max(messages, key=len))
     return f"fails {_shape_name(shape, shapes)}"
+
+
+def _compact_iris(text: str) -> str:
+    """Write the IRIs pySHACL substitutes into messages as CURIEs (trial:NCT01220492)."""
+    for ns, prefix in _NAMES:
+        if ns in text:
+            text = re.sub(re.escape(ns) + r"([A-Za-z0-9_.\-]+)", prefix + r":\1", text)
+    return text
 
 
 def _shape_name(shape, shapes: Graph) -> str:
