@@ -7,7 +7,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import yaml
-from rdflib import Graph
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF
 from rdflib.compare import to_isomorphic
 
 from conftest import FIXTURE_TRIALS, ONTOLOGY
@@ -154,14 +155,12 @@ def test_projection_does_not_change_the_rdf_graph(fixture_build):
     before = to_isomorphic(g)
     size = len(g)
     to_networkx(g)
-    write_graphml_graph = project(g, lang="zh").graph
-    assert write_graphml_graph.number_of_nodes() == FIXTURE_NODES
+    chinese = project(g, lang="zh").graph
+    assert chinese.number_of_nodes() == FIXTURE_NODES
     assert len(g) == size and to_isomorphic(g) == before
 
 
 def test_inferred_super_properties_and_unknown_classes_are_ignored(fixture_build):
-    from rdflib import Graph, Namespace, URIRef
-    from rdflib.namespace import RDF
     schema = Namespace("https://schema.org/")
     g = Graph()
     for triple in fixture_build.graph:

@@ -96,9 +96,17 @@ def test_crafted_text_never_reaches_the_page_as_markup(rich_data):
     assert any(XSS_TITLE == d["name"] for d in data["nodes"].values())
 
 
-def test_page_is_deterministic(fixture_build):
+def test_page_is_deterministic_and_leaves_the_graph_alone(fixture_build):
+    import copy
     G = to_networkx(fixture_build.graph)
+    before = (copy.deepcopy(dict(G.nodes(data=True))),
+              sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in
+                     G.edges(keys=True, data=True)))
     assert render_html(G) == render_html(G)
+    after = (dict(G.nodes(data=True)),
+             sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in
+                    G.edges(keys=True, data=True)))
+    assert after == before
 
 
 def test_layout_iterations_shrink_with_the_graph():

@@ -32,7 +32,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from .namespaces import CURIE_BASES, ID_BASE, LG, LGC, OBO
+from .namespaces import CURIE_BASES, ID_BASE, LG, OBO
 
 #: node kind -> (ontology class giving its name, English name, Chinese name, colour, vis shape)
 KINDS: dict[str, tuple[URIRef | None, str, str, str, str]] = {
