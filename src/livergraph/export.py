@@ -2,7 +2,7 @@
 
 Every writer is deterministic: the same graph gives the same bytes, whatever the process. Blank
 nodes exist only in ontology axioms; before writing a format that names them (N-Triples, N-Quads,
-JSON-LD, RDF/XML) they are relabelled from the graph's content (``rdflib.compare``), and lines,
+JSON-LD, RDF/XML) they are relabelled from the graph's content (``canonical``), and lines,
 subjects and values are sorted. Turtle and TriG write them inline as ``[ ... ]``.
 
 TriG and N-Quads keep four parts apart (``split``):
@@ -101,15 +101,83 @@ def split(graph: Graph, ontology: Graph, *, version: str,
 def canonical(graph: Graph) -> Graph:
     """A copy of ``graph`` whose blank nodes are labelled from the graph's content, with its
     triples added in sorted order (so serializers that follow insertion order are stable)."""
-    if not any(isinstance(x, BNode) for t in graph for x in t):
-        triples = list(graph)
-    else:
+    triples = list(graph)
+    labels = _bnode_labels(triples)
+    if labels is None:
         from rdflib.compare import to_canonical_graph
-        triples = list(to_canonical_graph(graph))
+        with_bnodes = Graph(bind_namespaces="none")
+        for t in triples:
+            if any(isinstance(x, BNode) for x in t):
+                with_bnodes.add(t)
+        triples = [t for t in triples if not any(isinstance(x, BNode) for x in t)]
+        triples += list(to_canonical_graph(with_bnodes))
+    elif labels:
+        triples = [tuple(labels.get(x, x) for x in t) for t in triples]
     g = Graph(bind_namespaces="none")
     for t in sorted(triples, key=_triple_key):
         g.add(t)
     return g
+
+
+def _bnode_labels(triples: list) -> dict[BNode, BNode] | None:
+    """Blank node -> a label derived from what it says and where it hangs.
+
+    Blank nodes here are the ontology's axioms: trees (a restriction, an RDF list) each hanging
+    from one statement. A node's label hashes its subject's label or IRI, the predicate and the
+    whole tree below it, so it does not depend on the order statements were read in. Nodes that
+    cannot be told apart get a counter in the order of their hashes (they are interchangeable).
+    Anything else (a node used twice, a cycle) gives None: rdflib's canonical labelling then."""
+    import hashlib
+    below: dict = {}
+    parents: dict = {}
+    for s, p, o in triples:
+        if isinstance(s, BNode):
+            below.setdefault(s, []).append((p, o))
+        if isinstance(o, BNode):
+            parents.setdefault(o, []).append((s, p))
+    nodes = set(below) | set(parents)
+    if not nodes:
+        return {}
+    if any(len(v) > 1 for v in parents.values()):
+        return None
+    rendered: dict = {}
+
+    def render(b, depth=0) -> str:
+        if depth > 100:
+            raise RecursionError
+        if b not in rendered:
+            parts = sorted(f"{p.n3()} {render(o, depth + 1) if isinstance(o, BNode) else o.n3()}"
+                           for p, o in below.get(b, ()))
+            rendered[b] = "[" + " ; ".join(parts) + "]"
+        return rendered[b]
+
+    labels: dict = {}
+
+    def label(b, depth=0) -> str:
+        if depth > 100:
+            raise RecursionError
+        if b not in labels:
+            if b in parents:
+                (s, p), = parents[b]
+                anchor = label(s, depth + 1) if isinstance(s, BNode) else s.n3()
+                text = f"{anchor} {p.n3()} {render(b)}"
+            else:
+                text = render(b)
+            labels[b] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+        return labels[b]
+
+    try:
+        for b in nodes:
+            label(b)
+    except RecursionError:
+        return None
+    out: dict = {}
+    seen: dict[str, int] = {}
+    for b in sorted(nodes, key=lambda n: (labels[n], rendered.get(n, ""))):
+        n = seen.get(labels[b], 0)
+        seen[labels[b]] = n + 1
+        out[b] = BNode(f"b{labels[b]}" + (f"x{n}" if n else ""))
+    return out
 
 
 def _term_key(t) -> tuple:
