@@ -55,9 +55,9 @@ STATUS_COLOURS: dict[str, str] = {
     "ENROLLING_BY_INVITATION": "#bcbd22",
     "ACTIVE_NOT_RECRUITING": "#17becf",
     "COMPLETED": "#1f77b4",
-    "SUSPENDED": "#ff9896",
-    "TERMINATED": "#d62728",
-    "WITHDRAWN": "#8c564b",
+    "SUSPENDED": "#ffbb78",
+    "TERMINATED": "#e377c2",
+    "WITHDRAWN": "#393b79",
     "UNKNOWN": "#9e9e9e",
 }
 NO_STATUS = "none"
