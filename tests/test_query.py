@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -287,8 +288,10 @@ def test_check_accepts_blank_nodes_and_keywords_in_names():
 def test_graph_is_cached_and_rebuilt_only_when_inputs_change(mini_data, tmp_path):
     cache = tmp_path / "cache"
     built = []
-    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, on_rebuild=built.append)
-    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, on_rebuild=built.append)
+    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
+                         on_rebuild=built.append)
+    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
+                         on_rebuild=built.append)
     assert first.rebuilt and not second.rebuilt and len(built) == 1
     assert first.key == second.key and first.triples == second.triples
     path = mini_data / "trials" / f"{TRIAL_B}.yaml"
@@ -296,7 +299,8 @@ def test_graph_is_cached_and_rebuilt_only_when_inputs_change(mini_data, tmp_path
     path.write_text(text, encoding="utf-8")
     stamp = time.time() + 5
     os.utime(path, (stamp, stamp))
-    third = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, on_rebuild=built.append)
+    third = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
+                         on_rebuild=built.append)
     assert third.rebuilt and third.key != first.key and len(built) == 2
     answer = run_local(f"ASK {{ trial:{TRIAL_B} lg:status lgc:status-COMPLETED }}", third.path,
                        third.prefixes)
@@ -304,9 +308,21 @@ def test_graph_is_cached_and_rebuilt_only_when_inputs_change(mini_data, tmp_path
 
 
 def test_cache_holds_the_whole_built_graph(fixture_build, tmp_path):
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path)
+    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path, reason=False)
     assert graph.triples == len(fixture_build.graph)
     assert Graph().parse(graph.path, format="nt").isomorphic(fixture_build.graph)
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="the HermiT reasoner needs Java")
+def test_queries_see_the_inferred_types_unless_told_not_to(run):
+    q = f"SELECT ?c WHERE {{ trial:{TRIAL_A} lg:inferredType ?c }} ORDER BY ?c"
+    inferred = run(q, "--format", "csv").stdout.splitlines()[1:]
+    assert f"{PREFIXES['lg']}PlaceboControlledStudy" in inferred
+    assert f"{PREFIXES['lg']}UmbilicalCordDerivedStudy" in inferred
+    by_class = run(f"ASK {{ trial:{TRIAL_A} a lg:PlaceboControlledStudy }}")
+    assert by_class.exit_code == 0
+    asserted = run(f"ASK {{ trial:{TRIAL_A} a lg:PlaceboControlledStudy }}", "--no-reason")
+    assert asserted.exit_code == 1
 
 
 def test_query_reports_a_rebuild_on_stderr_only_when_it_builds(tmp_path):
@@ -408,7 +424,7 @@ def test_queries_lists_every_named_query_with_its_summary(tmp_path):
 
 
 def test_run_local_refuses_unknown_engine(tmp_path):
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path)
+    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path, reason=False)
     with pytest.raises(QueryError):
         run_local(STATUS_QUERY, graph.path, graph.prefixes, engine="nope")
 

@@ -2,7 +2,8 @@
 
 ``livergraph query`` must not rebuild, re-validate or re-reason the graph each time it runs. The
 first query after the ontology, the shapes, the curated data or the builder's own code changed
-builds the graph once (``livergraph.build.build``) and writes it under ``dist/cache/`` as
+builds the graph once (``livergraph.build.build``, then the reasoner's inferred types as
+``livergraph build`` adds them) and writes it under ``dist/cache/`` as
 N-Triples (which pyoxigraph loads at several hundred thousand triples a second), with a small
 JSON file holding the key it was built for and the SPARQL prefixes. Every later query only
 compares the key, a hash of the names, sizes and modification times of those files, and loads the
@@ -114,12 +115,19 @@ def load_meta(directory: Path) -> dict | None:
 
 
 def cached_graph(ontology: Path, shapes_dir: Path, data_dir: Path, directory: Path, *,
-                 rebuild: bool = False, on_rebuild=None) -> CachedGraph:
+                 rebuild: bool = False, reason: bool = True, on_rebuild=None,
+                 on_warning=None) -> CachedGraph:
     """The cached graph for these inputs, built (and written under ``directory``) only when it is
-    missing, stale, or ``rebuild`` is asked for. ``on_rebuild(reason)`` is called before a build.
-    Build errors (unreadable or non-conforming data) propagate as the builder raises them."""
+    missing, stale, or ``rebuild`` is asked for. ``on_rebuild(why)`` is called before a build.
+
+    With ``reason`` (the default) the build is followed, as ``livergraph build`` does, by the
+    HermiT reasoner: its inferred types are added, each marked ``lg:inferredType``, so queries
+    see the same graph as dist/livergraph.ttl; when Java is missing, ``on_warning(message)`` is
+    told and the asserted graph is cached. Build errors (unreadable, non-conforming or
+    inconsistent data) propagate as the builder and reasoner raise them."""
     directory = Path(directory)
     key = inputs_key(Path(ontology).parent, shapes_dir, data_dir)
+    key = hashlib.sha256(f"{key} reason={bool(reason)}".encode()).hexdigest()
     meta = None if rebuild else load_meta(directory)
     graph_path = directory / GRAPH_FILE
     if meta and meta.get("key") == key and graph_path.is_file():
@@ -128,23 +136,33 @@ def cached_graph(ontology: Path, shapes_dir: Path, data_dir: Path, directory: Pa
         on_rebuild("asked to rebuild" if rebuild else
                    "no cached graph yet" if meta is None else
                    "the ontology, shapes, data or builder changed")
-    return _rebuild(ontology, data_dir, directory, key)
+    return _rebuild(ontology, data_dir, directory, key, reason, on_warning)
 
 
-def _rebuild(ontology: Path, data_dir: Path, directory: Path, key: str) -> CachedGraph:
+def _rebuild(ontology: Path, data_dir: Path, directory: Path, key: str, reason: bool,
+             on_warning) -> CachedGraph:
     from .build import build
+    from .errors import UnreadableInput
     from .namespaces import PREFIXES
     from .serialize import write_atomic
 
-    from .errors import UnreadableInput
-
     result = build(Path(ontology), Path(data_dir))
     graph = result.graph
+    inferred = None
+    if reason:
+        from .reason import ReasonerUnavailable, add_inferred
+        from .reason import reason as run_reasoner
+        try:
+            inferred = add_inferred(graph, run_reasoner(graph))
+        except ReasonerUnavailable as exc:
+            if on_warning is not None:
+                on_warning(f"{exc.message}; queries see the asserted graph, without "
+                           "inferred types")
     body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted(line for line in body.splitlines() if line.strip())
     meta = {"format": CACHE_FORMAT, "key": key, "triples": len(graph),
-            "prefixes": dict(PREFIXES), "ontology": str(Path(ontology).resolve()),
-            "data": str(Path(data_dir).resolve())}
+            "inferred": inferred, "prefixes": dict(PREFIXES),
+            "ontology": str(Path(ontology).resolve()), "data": str(Path(data_dir).resolve())}
     try:
         directory.mkdir(parents=True, exist_ok=True)
         # the meta file is written last: it is what makes the graph file count as current

@@ -43,9 +43,12 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the built graph is cached (default: ROOT/dist/cache).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the cached graph first.")
+@click.option("--no-reason", is_flag=True,
+              help="Query the asserted graph: no inferred types, no reasoning when the cache "
+                   "is built (no Java needed).")
 @click.pass_context
 def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeout, allow_service,
-            endpoint, engine, root, data_dir, cache_dir, rebuild):
+            endpoint, engine, root, data_dir, cache_dir, rebuild, no_reason):
     """Ask the knowledge graph a question in SPARQL.
 
     Give the query as an argument, with -f FILE, as - to read standard input, or by --name from
@@ -58,8 +61,8 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     livergraph query --name recruiting-umbilical-cord-trials
     echo 'ASK { trial:NCT01220492 lg:status lgc:status-COMPLETED }' | livergraph query -
 
-    The graph is built once and cached under dist/cache; it is rebuilt only when the ontology,
-    shapes or data change. ASK prints true or false and exits 0 or 1. SPARQL Update is refused.
+    The graph (with the reasoner's inferred types, as `livergraph build` makes it) is built once
+    and cached under dist/cache; it is rebuilt only when the ontology, shapes or data change. ASK prints true or false and exits 0 or 1. SPARQL Update is refused.
     """
     from ..errors import UnreadableInput
 
@@ -87,9 +90,13 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
             raise UnreadableInput("data directory not found", file=str(data),
                                   hint="pass --data DIR or run from the repository")
         directory = cache_dir_for(cache_dir or paths.dist / "cache", data, paths.data)
+        if no_reason:
+            directory = directory / "asserted"
         graph = cached_graph(paths.ontology, paths.shapes, data, directory, rebuild=rebuild,
+                             reason=not no_reason,
                              on_rebuild=lambda why: click.echo(
-                                 f"building the graph for queries ({why}) ...", err=True))
+                                 f"building the graph for queries ({why}) ...", err=True),
+                             on_warning=lambda text: click.echo(f"warning: {text}", err=True))
         answer = run_local(text, graph.path, graph.prefixes, fmt=fmt, lang=lang, engine=engine,
                            allow_service=allow_service, timeout=timeout)
     if output is not None:
