@@ -126,6 +126,8 @@ def test_build_refuses_a_graph_with_violations(mini_data, tmp_path):
     result = run("build", "--root", ROOT, "--data", mini_data, "-o", out)
     assert result.exit_code == 1
     assert "The arms' participants add up to 34, but totalParticipants is 35" in result.output
+    assert "does not conform: 1 violation(s), 2 warning(s), 0 info" in result.output
+    assert "warning   lg:status" not in result.output   # only the violations are listed
     assert f"error: {out} not written" in result.output and not out.exists()
     result = run("build", "--root", ROOT, "--data", mini_data, "-o", out, "--no-validate",
                  "--no-reason")

@@ -275,10 +275,13 @@ def render(value) -> str:
 
 # -- output -------------------------------------------------------------------------------------
 
-def write_text(report: Report, out: IO[str]) -> None:
-    """A report grouped by data file and record, then the summary line."""
+def write_text(report: Report, out: IO[str], severities: Iterable[str] = tuple(SEVERITY_ORDER)) \
+        -> None:
+    """A report grouped by data file and record (results of the given severities), then the
+    summary line (counting every result)."""
+    shown = set(severities)
     by_file: dict[str, dict[str, list[Result]]] = defaultdict(lambda: defaultdict(list))
-    for r in report.results:
+    for r in (r for r in report.results if r.severity in shown):
         by_file[r.file or "(not from a data file)"][r.record].append(r)
     for file in sorted(by_file):
         out.write(f"{file}\n")

@@ -44,8 +44,7 @@ def command(root, data_dir, output, no_validate, no_reason):
         if not report.conforms:
             import io
             buf = io.StringIO()
-            report.results = [r for r in report.results if r.severity == "violation"]
-            write_text(report, buf)
+            write_text(report, buf, severities=["violation"])
             click.echo(buf.getvalue(), err=True, nl=False)
             click.echo(f"error: {out} not written: the graph has violations (above); "
                        "`livergraph validate` shows the whole report", err=True)
