@@ -185,6 +185,14 @@ def test_a_stopped_server_is_a_clear_error(server, fixture_graph):
     assert "is the server running" in result.output and "Traceback" not in result.output
 
 
+def test_an_endpoint_where_nothing_listens_fails_before_the_build(tmp_path, monkeypatch):
+    import livergraph.export
+    monkeypatch.setattr(livergraph.export, "build_parts", lambda *a, **k: pytest.fail("built"))
+    endpoint = f"http://127.0.0.1:{free_port()}/store"
+    result = push_cli(endpoint)
+    assert result.exit_code == 2 and f"cannot reach the store at {endpoint}" in result.output
+
+
 def test_a_refusing_server_shows_status_and_what_it_said(tmp_path):
     writable = Server(tmp_path / "store").start()   # create the store, then serve it read-only
     writable.stop()
@@ -295,3 +303,11 @@ def test_the_server_holds_the_project_graph(loaded_server):
     trials = loaded_server.select(
         "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a <https://w3id.org/livergraph/ontology#Trial> }")
     assert int(trials[0]["n"]["value"]) > 0
+
+
+def test_library_push_to_a_stopped_server_raises_a_clear_error(server):
+    server.stop()
+    with pytest.raises(UnreadableInput) as info:
+        push(b"<urn:a> <urn:b> <urn:c> .\n", endpoint=server.store, graph="urn:g")
+    assert f"cannot reach the store at {server.store}" in str(info.value)
+    assert info.value.exit_code == 2

@@ -66,6 +66,19 @@ def check_endpoint(endpoint: str) -> None:
                                    f"{PASSWORD_ENV} (or {TOKEN_ENV}) in the environment")
 
 
+def probe(endpoint: str, timeout: float = 10.0) -> None:
+    """Fail fast, before the graph is built, when nothing listens at the endpoint's host and
+    port (the push itself reports every other failure)."""
+    import socket
+    parts = urllib.parse.urlsplit(endpoint)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise unreachable(endpoint, exc) from None
+
+
 def credentials(env: Mapping[str, str] | None = None) -> tuple[str, str | None, str | None]:
     """("bearer", token, None), ("basic", user, password) or ("none", None, None)."""
     env = os.environ if env is None else env

@@ -44,10 +44,11 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate,
     from ..describe import graph_iri
     from ..errors import UnreadableInput
     from ..export import FORMATS, build_parts, to_string
-    from ..push import check_endpoint, credentials, push
+    from ..push import check_endpoint, credentials, probe, push
 
     check_endpoint(endpoint)
     credentials()  # refuse a half-set environment before building
+    probe(endpoint)  # and an endpoint where nothing listens
     paths = paths_for(root)
     data = data_dir or paths.data
     if not Path(data).is_dir():
