@@ -181,6 +181,9 @@ def test_search_focuses_the_right_node_and_highlights_its_neighbourhood(page, ri
     page.fill("#lg-search", "Beijing 302")                 # by name, part of it
     page.click("#lg-find")
     assert page.evaluate("network.getSelectedNodes()") == [SPONSOR]
+    page.fill("#lg-search", "北京302醫院")                 # by another name it goes by
+    page.click("#lg-find")
+    assert page.evaluate("network.getSelectedNodes()") == [SPONSOR]
     page.fill("#lg-search", "no such thing")
     page.press("#lg-search", "Enter")
     assert "No node matches" in page.inner_text("#lg-message")

@@ -107,6 +107,8 @@ def test_trials_carry_status_and_labels(G):
     assert G.nodes[TRIAL]["name"].startswith("Umbilical cord mesenchymal stem cells")
     assert G.nodes[SPONSOR]["label"] == "Beijing 302 Hospital"
     assert G.nodes[UC_MSC]["label"] == "mesenchymal stem cell of umbilical cord"
+    assert G.nodes[SPONSOR]["aliases"] == ["北京302醫院"]     # searchable by its other names
+    assert "臍帶間充質干細胞治療肝硬化患者" in G.nodes[TRIAL]["aliases"]
 
 
 def test_interventions_are_collapsed_into_labelled_edges(G):

@@ -277,6 +277,12 @@ class _Projector:
                 attrs["status_label"] = self.label(status)
             else:
                 attrs["status"] = NO_STATUS
+        names = set()
+        for p in (RDFS.label, LG.name, LG.alias, LG.formerName, LG.acronym, LG.orgStudyId,
+                  LG.title, SKOS.notation):
+            names.update(str(o) for o in self.g.objects(node, p) if isinstance(o, Literal))
+        names.discard(attrs["label"])
+        attrs["aliases"] = sorted(names)   # every other name it goes by, for search
         if kind in ("cell-type", "tissue", "condition", "route", "outcome"):
             self.facts[key].append((self.words["identifier"], _curie(node)))
             if str(node).startswith(str(OBO)):

@@ -356,10 +356,13 @@ _JS = r"""
     if (!q) return null;
     function label(id) { return String(info[id].label).toLowerCase(); }
     function name(id) { return String(info[id].name || "").toLowerCase(); }
+    function aliases(id) { return info[id].aliases.map(function (a) { return a.toLowerCase(); }); }
     var order = [
       function (id) { return label(id) === q; },
+      function (id) { return aliases(id).indexOf(q) >= 0; },
       function (id) { return label(id).indexOf(q) === 0; },
-      function (id) { return label(id).indexOf(q) >= 0 || name(id).indexOf(q) >= 0; }
+      function (id) { return label(id).indexOf(q) >= 0 || name(id).indexOf(q) >= 0; },
+      function (id) { return aliases(id).some(function (a) { return a.indexOf(q) >= 0; }); }
     ];
     var found = null;
     for (var i = 0; i < order.length && !found; i++) {
@@ -475,6 +478,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                       "cellSource": kind == "cell-type" or any(
                           k == "lg:tissueSource" for _, _, k in G.in_edges(node, keys=True)),
                       "name": str(d.get("name", "")), "status": d.get("status", ""),
+                      "aliases": [str(a) for a in d.get("aliases", ())],
                       "facts": [[str(k), str(v)] for k, v in d.get("facts", ())],
                       "links": [[str(k), str(v)] for k, v in d.get("links", ())]}
     for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True),
