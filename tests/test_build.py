@@ -180,3 +180,14 @@ def test_duplicate_ids_are_refused(mini_data):
                                        ("P6M", Decimal("182.625")), ("PT12H", Decimal("0.5"))])
 def test_duration_days(text, days):
     assert duration_days(text) == Decimal(days)
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    from livergraph.serialize import write_atomic
+    out = tmp_path / "graph.ttl"
+    old = os.umask(0o022)
+    try:
+        write_atomic(out, lambda h: h.write("x"))
+    finally:
+        os.umask(old)
+    assert out.read_text() == "x" and (out.stat().st_mode & 0o777) == 0o644
