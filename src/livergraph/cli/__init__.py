@@ -11,7 +11,6 @@ import sys
 
 import click
 
-from .. import __version__
 from ..errors import LivergraphError
 
 #: command name -> module under livergraph.cli defining a click command called ``command``
@@ -54,7 +53,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, epilog=EPILOG,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="livergraph")
+@click.version_option(None, "--version", package_name="livergraph", prog_name="livergraph")
 def cli():
     """livergraph: a knowledge graph of stem-cell therapy trials for liver cirrhosis.
 
