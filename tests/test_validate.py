@@ -235,3 +235,15 @@ def _shapes_turtle() -> str:
             g.parse(path)
         _SHAPES_TTL.append(g.serialize(format="turtle"))
     return _SHAPES_TTL[0]
+
+
+@pytest.mark.skipif(not (DATA / "trials").is_dir(), reason="the bundled data is not curated yet")
+def test_validate_command_on_the_bundled_data_conforms_with_seed_warnings():
+    result = run("validate", "--root", ROOT)
+    assert result.exit_code == 0, result.output[-3000:]
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("conforms: 0 violation(s), ") and " warning(s), " in last
+    assert "data/trials/NCT01220492.yaml\n  [NCT01220492] NCT01220492\n    warning   lg:status" \
+        in result.output
+    assert "[mistranslation] 完全的 (\"complete, total\")" in result.output
+    assert "[off-topic] " in result.output and "[contradiction] " in result.output
