@@ -94,3 +94,16 @@ def test_python_dash_m_works():
     proc = subprocess.run([sys.executable, "-m", "livergraph", "--version"],
                           capture_output=True, text=True, check=True)
     assert __version__ in proc.stdout
+
+
+def test_build_counts_every_statement_in_the_dataset_description(run, tmp_path):
+    """void:triples of the written graph equals the number of statements in the file,
+    the reasoner's inferred types included."""
+    from rdflib import Literal, URIRef
+    out = tmp_path / "graph.ttl"
+    result = run("build", "--root", ROOT, "-o", out)
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(out)
+    counts = set(g.objects(None, URIRef("http://rdfs.org/ns/void#triples")))
+    assert counts == {Literal(len(g))}
+    assert "inferred)" in result.output and "reasoned: consistent" in result.output

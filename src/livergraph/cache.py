@@ -141,23 +141,18 @@ def cached_graph(ontology: Path, shapes_dir: Path, data_dir: Path, directory: Pa
 
 def _rebuild(ontology: Path, data_dir: Path, directory: Path, key: str, reason: bool,
              on_warning) -> CachedGraph:
-    from .build import build
     from .errors import UnreadableInput
     from .namespaces import PREFIXES
+    from .pipeline import build_checked
     from .serialize import write_atomic
 
-    result = build(Path(ontology), Path(data_dir))
-    graph = result.graph
-    inferred = None
-    if reason:
-        from .reason import ReasonerUnavailable, add_inferred
-        from .reason import reason as run_reasoner
-        try:
-            inferred = add_inferred(graph, run_reasoner(graph))
-        except ReasonerUnavailable as exc:
-            if on_warning is not None:
-                on_warning(f"{exc.message}; queries see the asserted graph, without "
-                           "inferred types")
+    checked = build_checked(Path(ontology), Path(data_dir), reason=reason,
+                            missing_reasoner_ok=True,
+                            on_warning=None if on_warning is None else
+                            lambda m: on_warning(f"{m}; queries see the asserted graph, "
+                                                 "without inferred types"))
+    graph = checked.graph
+    inferred = checked.inferred if checked.reasoning is not None else None
     body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted(line for line in body.splitlines() if line.strip())
     meta = {"format": CACHE_FORMAT, "key": key, "triples": len(graph),

@@ -483,39 +483,21 @@ def to_string(parts: Parts, fmt: str) -> str:
 
 
 def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = False) -> Parts:
-    """Build the graph as ``livergraph build`` does (``livergraph.build.build``), check it against
-    the SHACL shapes in ``shapes_dir`` when given (violations raise DataError), add the
-    reasoner's inferred types when ``reason``, and split it. The description's void:triples is
-    set to the number of statements of the result, inferred ones included."""
+    """The graph as ``livergraph build`` publishes it (``pipeline.build_checked``: validated
+    against ``shapes_dir`` when given, reasoned when ``reason``), split into its named graphs.
+    The description's void:triples counts every statement, inferred ones included."""
     from . import __version__
-    from .build import build
     from .describe import set_triple_count
+    from .errors import DataError
+    from .pipeline import GraphDoesNotConform, build_checked
     from .schema import load_ontology_graph
-    result = build(ontology_path, data_dir)
-    graph = result.graph
-    if shapes_dir is not None:
-        check_conforms(graph, shapes_dir)
-    if reason:
-        from .reason import add_inferred, reason as run_reasoner
-        add_inferred(graph, run_reasoner(graph))
+    try:
+        graph = build_checked(ontology_path, data_dir, shapes_dir=shapes_dir,
+                              reason=reason).graph
+    except GraphDoesNotConform as exc:
+        raise DataError("the graph does not conform to the shapes, so it is not exported:\n"
+                        + exc.violations_text().rstrip(), hint=exc.hint) from None
     parts = split(graph, load_ontology_graph(ontology_path), version=__version__)
     total = sum(len(g) for g in (parts.description, parts.ontology, parts.data, parts.inferred))
     set_triple_count(parts.description, total)
     return parts
-
-
-def check_conforms(graph: Graph, shapes_dir) -> None:
-    """Raise DataError listing the violations when ``graph`` does not conform to the shapes."""
-    from .errors import DataError
-    from .validate import load_shapes, validate, write_text
-    shapes, files = load_shapes(shapes_dir)
-    report = validate(graph, shapes, files)
-    if report.conforms:
-        return
-    report.results = [r for r in report.results if r.severity == "violation"]
-    buf = io.StringIO()
-    write_text(report, buf)
-    raise DataError("the graph does not conform to the shapes, so it is not exported:\n"
-                    + buf.getvalue().rstrip(),
-                    hint="correct the records named above (`livergraph validate` shows the "
-                         "whole report), or pass --no-validate")

@@ -29,37 +29,29 @@ def command(root, data_dir, output, no_validate, no_reason):
     The same inputs always give byte-identical output; the file is written atomically (never
     half-written, and not at all when a check fails).
     """
-    from ..build import build
+    from ..pipeline import GraphDoesNotConform, build_checked
     from ..serialize import write_atomic, write_turtle
 
     paths = paths_for(root)
     data_dir = data_dir or paths.data
     out = output or paths.graph
-    result = build(paths.ontology, data_dir)
-    notes = []
-    if not no_validate:
-        from ..validate import load_shapes, validate, write_text
-        shapes, files = load_shapes(paths.shapes)
-        report = validate(result.graph, shapes, files)
-        if not report.conforms:
-            import io
-            buf = io.StringIO()
-            write_text(report, buf, severities=["violation"])
-            click.echo(buf.getvalue(), err=True, nl=False)
-            click.echo(f"error: {out} not written: the graph has violations (above); "
-                       "`livergraph validate` shows the whole report", err=True)
-            raise click.exceptions.Exit(EXIT_INVALID)
-        n = report.counts
-        notes.append(f"validated: {n['warning']} warning(s), {n['info']} info")
-    inferred = 0
-    if not no_reason:
-        from ..reason import add_inferred, reason
-        reasoning = reason(result.graph)
-        inferred = add_inferred(result.graph, reasoning)
-        notes.append(f"reasoned: consistent, {len(reasoning.inferred)} inferred type(s)")
-    write_atomic(out, lambda h: write_turtle(result.graph, h))
-    ontology = len(result.graph) - result.data_triples - inferred
-    click.echo(f"wrote {out}: {len(result.graph)} triples ({result.data_triples} from "
-               f"{result.records} records, {ontology} from the ontology, {inferred} inferred)")
-    for note in notes:
-        click.echo(note)
+    try:
+        checked = build_checked(paths.ontology, data_dir,
+                                shapes_dir=None if no_validate else paths.shapes,
+                                reason=not no_reason)
+    except GraphDoesNotConform as exc:
+        click.echo(exc.violations_text(), err=True, nl=False)
+        click.echo(f"error: {out} not written: the graph has violations (above); "
+                   "`livergraph validate` shows the whole report", err=True)
+        raise click.exceptions.Exit(EXIT_INVALID) from None
+    result, graph = checked.result, checked.graph
+    write_atomic(out, lambda h: write_turtle(graph, h))
+    ontology = len(graph) - result.data_triples - checked.inferred
+    click.echo(f"wrote {out}: {len(graph)} triples ({result.data_triples} from "
+               f"{result.records} records, {ontology} from the ontology and the dataset "
+               f"description, {checked.inferred} inferred)")
+    if checked.report is not None:
+        n = checked.report.counts
+        click.echo(f"validated: {n['warning']} warning(s), {n['info']} info")
+    if checked.reasoning is not None:
+        click.echo(f"reasoned: consistent, {len(checked.reasoning.inferred)} inferred type(s)")

@@ -1,0 +1,72 @@
+"""The graph as `livergraph build` publishes it: built from the curated data, checked against
+the SHACL shapes, run through the reasoner, and described. Every command that needs the
+published graph (build, export, push, the query cache) gets it from ``build_checked``."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import BuildResult, build
+from .errors import DataError
+
+
+class GraphDoesNotConform(DataError):
+    """The built graph has SHACL violations; ``report`` holds the whole validation report."""
+
+    def __init__(self, report, message: str, hint: str):
+        super().__init__(message, hint=hint)
+        self.report = report
+
+    def violations_text(self) -> str:
+        from .validate import write_text
+        buf = io.StringIO()
+        write_text(self.report, buf, severities=["violation"])
+        return buf.getvalue()
+
+
+@dataclass
+class Checked:
+    result: BuildResult
+    report: object | None = None        # validate.Report, when validated
+    reasoning: object | None = None     # reason.ReasoningResult, when reasoned
+    inferred: int = 0                    # statements the reasoner added
+
+    @property
+    def graph(self):
+        return self.result.graph
+
+
+def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = None,
+                  reason: bool = True, missing_reasoner_ok: bool = False,
+                  on_warning=None) -> Checked:
+    """Build, validate (when ``shapes_dir`` is given: violations raise GraphDoesNotConform),
+    reason (inconsistency raises DataError; a missing Java raises ReasonerUnavailable unless
+    ``missing_reasoner_ok``, then ``on_warning`` is told) and set the description's triple count
+    to the final graph's size."""
+    checked = Checked(build(Path(ontology), Path(data_dir)))
+    graph = checked.graph
+    if shapes_dir is not None:
+        from .validate import load_shapes, validate
+        shapes, files = load_shapes(Path(shapes_dir))
+        report = validate(graph, shapes, files)
+        checked.report = report
+        if not report.conforms:
+            raise GraphDoesNotConform(
+                report, f"the graph has {report.counts['violation']} violation(s)",
+                hint="correct the records named above (`livergraph validate` shows the whole "
+                     "report), or pass --no-validate")
+    if reason:
+        from .reason import ReasonerUnavailable, add_inferred
+        from .reason import reason as run_reasoner
+        try:
+            checked.reasoning = run_reasoner(graph)
+            checked.inferred = add_inferred(graph, checked.reasoning)
+        except ReasonerUnavailable as exc:
+            if not missing_reasoner_ok:
+                raise
+            if on_warning is not None:
+                on_warning(exc.message)
+    from .describe import set_triple_count
+    set_triple_count(graph, len(graph))
+    return checked
