@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -130,17 +131,6 @@ PINNED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
         ('trial:NCT05155657', 'intervention:NCT05155657-ucmsc-low', 'lgc:dose-low', None, None),
         ('trial:NCT05155657', 'intervention:NCT05155657-ucmsc-medium', 'lgc:dose-medium', None, None),
         ('trial:NCT05155657', 'intervention:NCT05155657-ucmsc-high', 'lgc:dose-high', None, None),
-    ]),
-    "placebo-controlled-trials": (('study', 'status', 'control', 'basis'), [
-        ('study:zhang-2012', None, None, 'design stated placebo-controlled'),
-        ('study:zhang-2012', None, 'intervention:zhang-2012-saline-infusion', 'placebo comparator arm'),
-        ('study:zhang-2012', None, 'intervention:zhang-2012-saline-infusion', 'placebo or saline intervention'),
-        ('trial:NCT01220492', 'lgc:status-COMPLETED', 'intervention:NCT01220492-placebo', 'placebo or saline intervention'),
-        ('trial:NCT01662973', 'lgc:status-UNKNOWN', 'intervention:NCT01662973-placebo', 'placebo or saline intervention'),
-        ('trial:NCT03668145', 'lgc:status-UNKNOWN', 'intervention:NCT03668145-placebo', 'placebo or saline intervention'),
-        ('trial:NCT05121870', 'lgc:status-UNKNOWN', 'intervention:NCT05121870-placebo', 'placebo or saline intervention'),
-        ('trial:NCT05224960', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05224960-placebo', 'placebo or saline intervention'),
-        ('trial:NCT05507762', 'lgc:status-UNKNOWN', 'intervention:NCT05507762-saline', 'placebo or saline intervention'),
     ]),
     "study-arms": (('study', 'arm', 'role', 'participants', 'analysed', 'studyTotal'), [
         ('study:cui-2022', 'arm:cui-2022-control', 'lgc:arm-CONTROL', '151', '151', '438'),
@@ -280,6 +270,146 @@ PINNED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
         ('org:zhongnan-hospital', 'lg:name', 'Zhongnan Hospital of Wuhan University', 'en'),
         ('org:zhongnan-hospital', 'lg:name', '武漢大學中南醫院', 'zh-hant'),
     ]),
+    # 31 of the seed's 37 registered trials give MSCs (umbilical cord, bone marrow, adipose or
+    # unstated tissue; not the PBSC, SHED, allogeneic bone-marrow and unspecified stem-cell ones),
+    # and 4 of its 5 published studies (Cui 2022 gave peripheral-blood stem cells)
+    'msc-trials': (('study', 'kind', 'status', 'therapy', 'cells', 'source'), [
+        ('study:fu-2018', 'lg:PublishedStudy', None, 'intervention:fu-2018-hucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('study:li-2023', 'lg:PublishedStudy', None, 'intervention:li-2023-hucb-msct', 'obo:CL_0000134', 'obo:UBERON_0012168'),
+        ('study:shi-2021', 'lg:PublishedStudy', None, 'intervention:shi-2021-ucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('study:zhang-2012', 'lg:PublishedStudy', None, 'intervention:zhang-2012-ucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT00976287', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT00976287-bmmsc', 'obo:CL_0002540', 'obo:UBERON_0002371'),
+        ('trial:NCT00993941', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT00993941-bmmsc', 'obo:CL_0002540', 'obo:UBERON_0002371'),
+        ('trial:NCT01220492', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01220492-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01224327', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01224327-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01233102', 'lg:Trial', 'lgc:status-SUSPENDED', 'intervention:NCT01233102-msc', 'obo:CL_0000134', None),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-high', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-low', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-medium', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01440309', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01440309-msc', 'obo:CL_0000134', None),
+        ('trial:NCT01662973', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01662973-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01724697', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01724697-bmmsc', 'obo:CL_0002540', 'obo:UBERON_0002371'),
+        ('trial:NCT01728727', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01728727-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01854125', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01854125-bmmsc', 'obo:CL_0002540', 'obo:UBERON_0002371'),
+        ('trial:NCT02297867', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT02297867-adsc', 'obo:CL_0002570', 'obo:UBERON_0001013'),
+        ('trial:NCT02652351', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT02652351-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT02786017', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT02786017-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03209986', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03209986-msc', 'obo:CL_0000134', None),
+        ('trial:NCT03460223', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03460223-msc', 'obo:CL_0000134', None),
+        ('trial:NCT03460795', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT03460795-msc', 'obo:CL_0000134', None),
+        ('trial:NCT03529136', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03529136-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03668145', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03668145-msc', 'obo:CL_0000134', None),
+        ('trial:NCT03826433', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT03826433-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03945487', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03945487-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT04088058', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT04088058-gxhpc1', 'obo:CL_0002570', 'obo:UBERON_0001013'),
+        ('trial:NCT05121870', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05121870-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-high', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-low', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-medium', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05224960', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05224960-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05227846', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05227846-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05442437', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT05442437-cells', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05507762', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05507762-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05984303', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05984303-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT06167473', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT06167473-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT06242405', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT06242405-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+    ]),
+    # the seed's umbilical-cord trials (NCT05442437's title says bone marrow, its intervention
+    # umbilical-cord MSCs; the data follows the intervention) and its 4 cord-derived studies
+    'umbilical-cord-derived-trials': (('study', 'kind', 'status', 'therapy', 'cells', 'source'), [
+        ('study:fu-2018', 'lg:PublishedStudy', None, 'intervention:fu-2018-hucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('study:li-2023', 'lg:PublishedStudy', None, 'intervention:li-2023-hucb-msct', 'obo:CL_0000134', 'obo:UBERON_0012168'),
+        ('study:shi-2021', 'lg:PublishedStudy', None, 'intervention:shi-2021-ucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('study:zhang-2012', 'lg:PublishedStudy', None, 'intervention:zhang-2012-ucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01220492', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01220492-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01224327', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01224327-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-high', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-low', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-medium', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01662973', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01662973-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01728727', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01728727-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT02652351', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT02652351-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT02786017', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT02786017-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03529136', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03529136-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03826433', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT03826433-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03945487', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03945487-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05121870', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05121870-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-high', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-low', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-medium', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05224960', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05224960-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05227846', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05227846-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05442437', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT05442437-cells', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05507762', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05507762-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05984303', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05984303-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT06167473', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT06167473-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT06242405', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT06242405-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+    ]),
+    # the 21 trials of trials-by-donor-type with donor lgc:donor-allogeneic, and 4 published studies
+    'allogeneic-cell-therapy-trials': (('study', 'kind', 'status', 'therapy', 'cells', 'source'), [
+        ('study:fu-2018', 'lg:PublishedStudy', None, 'intervention:fu-2018-hucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('study:li-2023', 'lg:PublishedStudy', None, 'intervention:li-2023-hucb-msct', 'obo:CL_0000134', 'obo:UBERON_0012168'),
+        ('study:shi-2021', 'lg:PublishedStudy', None, 'intervention:shi-2021-ucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('study:zhang-2012', 'lg:PublishedStudy', None, 'intervention:zhang-2012-ucmsc-infusion', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01220492', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01220492-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01223664', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01223664-allo-bmsc', None, 'obo:UBERON_0002371'),
+        ('trial:NCT01224327', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01224327-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-high', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-low', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01342250', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01342250-ucmsc-medium', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01440309', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01440309-msc', 'obo:CL_0000134', None),
+        ('trial:NCT01662973', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01662973-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT01728727', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01728727-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT02652351', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT02652351-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT02786017', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT02786017-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03529136', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03529136-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03826433', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT03826433-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03945487', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03945487-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT03957655', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03957655-shed', 'obo:CL_4030035', 'obo:UBERON_0001754'),
+        ('trial:NCT03957655', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03957655-shed', 'obo:CL_4030035', 'obo:UBERON_0007115'),
+        ('trial:NCT05121870', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05121870-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-high', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-low', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05155657', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05155657-ucmsc-medium', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05224960', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05224960-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05227846', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT05227846-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05507762', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05507762-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT05984303', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05984303-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT06167473', 'lg:Trial', 'lgc:status-RECRUITING', 'intervention:NCT06167473-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+        ('trial:NCT06242405', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT06242405-ucmsc', 'obo:CL_0002569', 'obo:UBERON_0002331'),
+    ]),
+    # the seed calls only Shi 2021 a randomised controlled study (隨機對照研究, 108 vs 111)
+    'randomised-controlled-studies': (('study', 'kind', 'arm', 'role', 'participants', 'studyTotal'), [
+        ('study:shi-2021', 'lg:PublishedStudy', 'arm:shi-2021-control', 'lgc:arm-ACTIVE_COMPARATOR', '111', '219'),
+        ('study:shi-2021', 'lg:PublishedStudy', 'arm:shi-2021-ucmsc', 'lgc:arm-EXPERIMENTAL', '108', '219'),
+    ]),
+    # defined classes are never asserted by hand: every membership is the reasoner's
+    'inferred-vs-asserted': (('class', 'members', 'inferredCount', 'assertedCount'), [
+        ('lg:AllogeneicCellTherapy', '29', '29', '0'),
+        ('lg:AllogeneicCellTherapyStudy', '25', '25', '0'),
+        ('lg:AutologousCellTherapy', '6', '6', '0'),
+        ('lg:BoneMarrowDerivedTherapy', '6', '6', '0'),
+        ('lg:ControlledStudy', '11', '11', '0'),
+        ('lg:MSCStudy', '35', '35', '0'),
+        ('lg:MSCTherapy', '39', '39', '0'),
+        ('lg:NonRandomisedStudy', '0', '0', '0'),
+        ('lg:PlaceboControlledStudy', '7', '7', '0'),
+        ('lg:RandomisedControlledStudy', '1', '1', '0'),
+        ('lg:RandomisedStudy', '1', '1', '0'),
+        ('lg:SingleArmStudy', '1', '1', '0'),
+        ('lg:UmbilicalCordDerivedStudy', '23', '23', '0'),
+        ('lg:UmbilicalCordDerivedTherapy', '27', '27', '0'),
+    ]),
+    # the seed's placebo (安慰劑) or saline (生理鹽水, 鹽溶液) controls: 6 trials and Zhang 2012
+    'placebo-controlled-trials': (('study', 'kind', 'status', 'control'), [
+        ('study:zhang-2012', 'lg:PublishedStudy', None, 'intervention:zhang-2012-saline-infusion'),
+        ('trial:NCT01220492', 'lg:Trial', 'lgc:status-COMPLETED', 'intervention:NCT01220492-placebo'),
+        ('trial:NCT01662973', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT01662973-placebo'),
+        ('trial:NCT03668145', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT03668145-placebo'),
+        ('trial:NCT05121870', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05121870-placebo'),
+        ('trial:NCT05224960', 'lg:Trial', 'lgc:status-NOT_YET_RECRUITING', 'intervention:NCT05224960-placebo'),
+        ('trial:NCT05507762', 'lg:Trial', 'lgc:status-UNKNOWN', 'intervention:NCT05507762-saline'),
+    ]),
     "headline-counts": (('seedSays', 'graphHolds', 'support'), [
         ('20', None, 'lgc:support-unsupported'),
         ('75', None, 'lgc:support-unsupported'),
@@ -293,6 +423,14 @@ PINNED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
         ('study:fu-2018', 'arm:fu-2018-hucmsc', 'lgc:arm-EXPERIMENTAL', 'lgc:statistic-mean', '28.9', '33.9', '5.7', 'obo:UO_0000175', 'P<0.05', None),
     ]),
 }
+
+
+#: named queries that find resources through the reasoner's defined classes (lg:MSCStudy ...):
+#: their pinned answers need Java; with ``--no-reason`` they find nothing
+REASONED = ("allogeneic-cell-therapy-trials", "inferred-vs-asserted", "msc-trials",
+            "placebo-controlled-trials", "randomised-controlled-studies",
+            "recruiting-umbilical-cord-trials", "umbilical-cord-derived-trials")
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
 
 
 @pytest.fixture(scope="module")
@@ -368,6 +506,8 @@ def test_queries_lists_every_named_query():
 
 @pytest.mark.parametrize("name", sorted(PINNED))
 def test_named_query_answer_is_pinned(bundled, name):
+    if name in REASONED and shutil.which("java") is None:
+        pytest.skip("HermiT needs Java: without it the graph has no inferred types")
     columns, expected = PINNED[name]
     variables, rows = answer(bundled, name)
     assert set(columns) <= set(variables)
@@ -396,3 +536,71 @@ def test_headline_counts_set_the_seed_claims_beside_the_graph(bundled):
     }
     claimed = {r["seedSays"]: r["support"] for r in rows if r["seedSays"] is not None}
     assert claimed["388"] == "lgc:support-partly"
+
+
+@pytest.fixture(scope="module")
+def asserted_only(tmp_path_factory):
+    """The bundled graph as ``livergraph query --no-reason`` sees it: no inferred types."""
+    return cached_graph(ONTOLOGY, ROOT / "shapes", DATA, tmp_path_factory.mktemp("asserted"),
+                        reason=False)
+
+
+@needs_java
+def test_queries_on_defined_classes_use_the_reasoners_inferences(bundled, asserted_only):
+    counts = {name: (len(answer(bundled, name)[1]), len(answer(asserted_only, name)[1]))
+              for name in REASONED if name != "inferred-vs-asserted"}
+    # the class-based queries find nothing without the inferred types ...
+    assert counts == {
+        "allogeneic-cell-therapy-trials": (30, 0),
+        "msc-trials": (39, 0),
+        "placebo-controlled-trials": (7, 0),
+        "randomised-controlled-studies": (2, 0),
+        "recruiting-umbilical-cord-trials": (4, 0),
+        "umbilical-cord-derived-trials": (27, 0),
+    }
+    # ... and, as the data asserts no defined class by hand, the 14 defined classes have none
+    _, rows = answer(asserted_only, "inferred-vs-asserted")
+    assert len(rows) == 14
+    assert {(r["members"], r["inferredCount"], r["assertedCount"]) for r in rows} == {("0", "0", "0")}
+
+
+@needs_java
+def test_recruiting_umbilical_cord_trials_by_class_match_the_hand_written_filter(bundled):
+    """The class lg:UmbilicalCordDerivedTherapy gives the same trials as the list of tissues and
+    cell types the query used to spell out."""
+    by_hand = """SELECT DISTINCT ?trial ?cells ?source WHERE {
+      ?trial lg:status lgc:status-RECRUITING ; lg:hasIntervention ?therapy .
+      ?therapy a lg:CellTherapy .
+      OPTIONAL { ?therapy lg:cellType ?cells } OPTIONAL { ?therapy lg:tissueSource ?source }
+      FILTER (?source IN (obo:UBERON_0002331, obo:UBERON_0003422, obo:UBERON_0012168)
+              || ?cells IN (obo:CL_0002569, obo:CL_0002568, obo:CL_2000085, obo:CL_2000095)) }"""
+    data = json.loads(run_local(by_hand, bundled.path, bundled.prefixes, fmt="json").data)
+    hand = sorted((simple(b["trial"]), simple(b.get("cells")), simple(b.get("source")))
+                  for b in data["results"]["bindings"])
+    _, rows = answer(bundled, "recruiting-umbilical-cord-trials")
+    assert sorted((r["trial"], r["cells"], r["source"]) for r in rows) == hand
+    assert len(hand) == 4
+
+
+def test_inferred_vs_asserted_tells_inferred_from_asserted_memberships(tmp_path):
+    """On a small graph with one inferred and one hand-asserted MSC therapy."""
+    lg = PREFIXES["lg"]
+    path = tmp_path / "graph.nt"
+    path.write_text("\n".join([
+        f"<{lg}MSCTherapy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#Class> .",
+        f"<{lg}MSCTherapy> <http://www.w3.org/2002/07/owl#equivalentClass> _:d .",
+        f"<{lg}SingleArmStudy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#Class> .",
+        f"<{lg}SingleArmStudy> <http://www.w3.org/2002/07/owl#equivalentClass> _:e .",
+        f"<urn:x:1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{lg}MSCTherapy> .",
+        f"<urn:x:1> <{lg}inferredType> <{lg}MSCTherapy> .",
+        f"<urn:x:2> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{lg}MSCTherapy> .",
+    ]) + "\n", encoding="utf-8")
+    text = find_named(QUERIES, "inferred-vs-asserted").text
+    for engine in ("oxigraph", "rdflib"):
+        data = json.loads(run_local(text, path, PREFIXES, fmt="json", engine=engine).data)
+        got = {simple(b["class"]): tuple(simple(b[v]) for v in
+                                         ("members", "inferredCount", "assertedCount"))
+               for b in data["results"]["bindings"]}
+        assert got == {"lg:MSCTherapy": ("2", "1", "1"), "lg:SingleArmStudy": ("0", "0", "0")}
