@@ -87,10 +87,17 @@ def _built(work: Path):
     return build(ROOT / "ontology" / "livergraph.ttl", _paths(work)["data"])
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the programs it ran (HermiT runs in Java)."""
+    import resource
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def _timed(fn):
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0 = time.perf_counter(), _cpu()
     value = fn()
-    return value, time.perf_counter() - t0, time.process_time() - c0
+    return value, time.perf_counter() - t0, _cpu() - c0
 
 
 def stage_load(work: Path) -> dict:
@@ -224,14 +231,16 @@ def stage_join(work: Path) -> dict:
     store = ox.Store()
     store.bulk_load(path=str(_need(_paths(work)["nt"])), format=ox.RdfFormat.N_TRIPLES)
     rows, s, c = _timed(lambda: len(list(store.query(JOIN_QUERY, prefixes=_prefixes()))))
-    return {"seconds": s, "cpu": c, "triples": len(store), "note": f"{rows} rows, Oxigraph"}
+    return {"seconds": s, "cpu": c, "graph_triples": len(store),
+            "note": f"{rows} rows, Oxigraph"}
 
 
 def stage_join_plain(work: Path) -> dict:
     from rdflib import Graph
     g = Graph().parse(str(_need(_paths(work)["nt"])), format="nt")
     rows, s, c = _timed(lambda: len(list(g.query(JOIN_QUERY, initNs=_prefixes()))))
-    return {"seconds": s, "cpu": c, "triples": len(g), "note": f"{rows} rows, rdflib SPARQL"}
+    return {"seconds": s, "cpu": c, "graph_triples": len(g),
+            "note": f"{rows} rows, rdflib SPARQL"}
 
 
 def _named():
@@ -245,10 +254,11 @@ def _named():
 def _queries_in(engine_query, triples: int) -> dict:
     per = {}
     for nq in _named():
-        rows, s, _ = _timed(lambda q=nq: engine_query(q.text))
-        per[nq.name] = {"seconds": s, "rows": rows}
+        rows, s, c = _timed(lambda q=nq: engine_query(q.text))
+        per[nq.name] = {"seconds": s, "cpu": c, "rows": rows}
     worst = max(per.items(), key=lambda kv: kv[1]["seconds"]) if per else (None, {"seconds": 0})
-    return {"seconds": sum(v["seconds"] for v in per.values()), "triples": triples,
+    return {"seconds": sum(v["seconds"] for v in per.values()),
+            "cpu": sum(v["cpu"] for v in per.values()), "graph_triples": triples,
             "queries": per, "slowest": worst[0], "slowest_seconds": worst[1]["seconds"],
             "note": f"{len(per)} named queries, sum; slowest {worst[0]} "
                     f"{worst[1]['seconds']:.3f} s"}
@@ -272,17 +282,21 @@ def stage_named_queries_plain(work: Path) -> dict:
 # whole commands, run as a user runs them ---------------------------------------------------------
 
 def _cli(args: list[str], work: Path, note: str, out_name: str | None = None) -> dict:
+    import resource
     cmd = LIVERGRAPH + ["--help"] if not args else LIVERGRAPH + args
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True)
     s = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode == 2 and "No such command" in done.stderr:
         raise Skip(f"livergraph {args[0]} not there yet")
     if done.returncode not in (0, 1):
         raise RuntimeError(f"livergraph {' '.join(args)} exited {done.returncode}: "
                            + done.stderr.strip()[-300:])
-    return {"seconds": s, "exit": done.returncode, "note": note}
+    return {"seconds": s, "cpu": cpu, "exit": done.returncode, "note": note}
 
 
 def stage_cli_build(work: Path) -> dict:
@@ -290,6 +304,13 @@ def stage_cli_build(work: Path) -> dict:
     r = _cli(["build", "--root", str(ROOT), "--data", str(p["data"]), "-o",
               str(work / "cli-build.ttl")], work, "livergraph build (whole command)")
     return r
+
+
+def stage_cli_build_only(work: Path) -> dict:
+    p = _paths(work)
+    return _cli(["build", "--root", str(ROOT), "--data", str(p["data"]), "--no-validate",
+                 "--no-reason", "-o", str(work / "cli-build-only.ttl")], work,
+                "livergraph build --no-validate --no-reason")
 
 
 def stage_cache(work: Path) -> dict:
@@ -331,6 +352,7 @@ STAGES = [
     ("validate", stage_validate, stage_validate_plain),
     ("reason", stage_reason, None),
     ("serialize", stage_serialize, stage_serialize_plain),
+    ("livergraph build --no-validate --no-reason", stage_cli_build_only, None),
     ("livergraph build", stage_cli_build, None),
     ("load graph (N-Triples)", stage_load_graph, stage_load_graph_plain),
     ("parse Turtle", stage_parse_turtle, stage_parse_turtle_plain),
@@ -418,6 +440,10 @@ def ensure_data(n: int, work: Path, seed: int) -> dict:
     return {"cached": False, "seconds": s}
 
 
+#: stages whose time does not grow with the triples they read (a query's grows with its answer)
+UNRATED = {"three-hop join", "named queries (engine)"}
+
+
 def rate(r: dict) -> float | None:
     if r.get("status") == "ok" and r.get("triples") and r.get("seconds"):
         return r["triples"] / r["seconds"]
@@ -430,7 +456,7 @@ def fmt_s(x: float | None) -> str:
     return f"{x:.3f}" if x < 1 else f"{x:.2f}" if x < 100 else f"{x:.0f}"
 
 
-def fmt_cell(r: dict | None) -> tuple[str, str, str, str]:
+def fmt_cell(r: dict | None, rated: bool = True) -> tuple[str, str, str, str]:
     """(wall seconds, CPU seconds, peak MB, triples per second) as shown in the table."""
     if not r:
         return "", "", "", ""
@@ -438,17 +464,19 @@ def fmt_cell(r: dict | None) -> tuple[str, str, str, str]:
         return f"~{fmt_s(r['seconds'])}", "", "", ""
     if r.get("status") != "ok":
         return r.get("status", "?"), "", "", ""
-    tps = rate(r)
+    tps = rate(r) if rated else None
     return (fmt_s(r["seconds"]), fmt_s(r.get("cpu")), f"{r['peak_mb']:.0f}",
             f"{tps:,.0f}" if tps else "")
 
 
 def table(run: dict) -> str:
-    lines = []
+    lines = ["Wall seconds are on a shared machine; CPU seconds (user + system of the stage's "
+             "process, or of the command it ran) are steadier, and the ratios and growth use "
+             "them. ~ marks the plain way extrapolated linearly from a smaller N."]
     for size in run["sizes"]:
         res = size["stages"]
-        lines.append(f"\n**N = {size['trials']:,} trials** ({size.get('triples') or '?':,} "
-                     "triples)\n")
+        triples = f"{size['triples']:,}" if size.get("triples") else "?"
+        lines.append(f"\n**N = {size['trials']:,} trials** ({triples} triples)\n")
         lines.append("| stage | seconds | CPU s | peak MB | triples/s | plain way s | "
                      "plain peak MB | plain / livergraph |")
         lines.append("|---|--:|--:|--:|--:|--:|--:|--:|")
@@ -457,19 +485,21 @@ def table(run: dict) -> str:
             if ours is None:
                 continue
             p = res.get(name + " (plain)")
-            o_s, o_c, o_m, o_r = fmt_cell(ours)
+            o_s, o_c, o_m, o_r = fmt_cell(ours, name not in UNRATED)
             p_s, _, p_m, _ = fmt_cell(p)
             ratio = ""
             if (p and ours.get("status") == "ok" and p.get("status") in ("ok", "extrapolated")
                     and ours.get("seconds")):
+                key = "cpu" if ours.get("cpu") and p.get("cpu") else "seconds"
                 ratio = ("~" if p["status"] == "extrapolated" else "") + \
-                    f"{p['seconds'] / ours['seconds']:.1f}×"
+                    f"{p[key] / ours[key]:.1f}×" + ("" if key == "cpu" else " (wall)")
             note = ours.get("note", "") if ours.get("status") != "ok" else ""
             lines.append(f"| {name}{' — ' + note if note else ''} | {o_s} | {o_c} | {o_m} | "
                          f"{o_r} | {p_s} | {p_m} | {ratio} |")
     growth = growth_rows(run)
     if growth:
-        lines.append("\n**Growth** (time at 10× the trials ÷ time before; linear is 10×)\n")
+        lines.append("\n**Growth**: CPU time at 10× the trials ÷ CPU time before (linear is "
+                     "10×; wall time where no CPU time was measured)\n")
         lines.append("| stage | " + " | ".join(g[0] for g in growth[0][1]) + " |")
         lines.append("|---|" + "--:|" * len(growth[0][1]))
         for name, cells in growth:
@@ -489,7 +519,9 @@ def growth_rows(run: dict) -> list:
             ra, rb = a["stages"].get(name, {}), b["stages"].get(name, {})
             label = f"{a['trials'] // 1000}k→{b['trials'] // 1000}k"
             if ra.get("status") == rb.get("status") == "ok" and ra.get("seconds"):
-                cells.append((label, f"{rb['seconds'] / ra['seconds']:.1f}×"))
+                key = "cpu" if ra.get("cpu") and rb.get("cpu") else "seconds"
+                cells.append((label, f"{rb[key] / ra[key]:.1f}×"
+                              + ("" if key == "cpu" else " (wall)")))
             else:
                 cells.append((label, ""))
         if any(c for _, c in cells):
@@ -504,6 +536,7 @@ def extrapolate(run: dict, n: int, name: str) -> dict | None:
         if size["trials"] < n and r and r.get("status") == "ok" and r.get("seconds"):
             factor = n / size["trials"]
             return {"status": "extrapolated", "seconds": r["seconds"] * factor,
+                    "cpu": r["cpu"] * factor if r.get("cpu") else None,
                     "note": f"linear from N={size['trials']:,} (×{factor:g})"}
     return None
 
@@ -545,11 +578,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, default=HERE / "results")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=900, help="seconds per stage")
+    ap.add_argument("--combine", nargs="+", type=Path, metavar="RUN.json",
+                    help="do not run: merge the sizes of earlier runs' JSON files into one "
+                         "table (and latest.json), e.g. a 100,000 run made apart")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child_main(args.child, args.work, args.result)
+
+    if args.combine:
+        runs = [json.loads(p.read_text("utf-8")) for p in args.combine]
+        merged: dict[int, dict] = {}
+        for r in runs:                      # the same N in two runs: their stages together
+            for size in r["sizes"]:
+                into = merged.setdefault(size["trials"], {**size, "stages": {}})
+                into["stages"].update({k: v for k, v in size["stages"].items()
+                                       if v.get("status") != "n/a" or k not in into["stages"]})
+                into["triples"] = into.get("triples") or size.get("triples")
+        run = dict(runs[0], sizes=[merged[n] for n in sorted(merged)],
+                   combined=[str(p) for p in args.combine])
+        for size in run["sizes"]:          # the plain way where a run skipped it
+            for name, ours, plain in STAGES:
+                if size["stages"].get(name + " (plain)", {}).get("status") == "extrapolated":
+                    del size["stages"][name + " (plain)"]       # again, from all the runs
+                if plain and name in size["stages"] and name + " (plain)" not in size["stages"]:
+                    est = extrapolate(run, size["trials"], name)
+                    if est:
+                        size["stages"][name + " (plain)"] = est
+        return write_results(run, args.results)
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     only = {s.strip() for s in args.stages.split(",") if s.strip()}
@@ -584,15 +641,22 @@ def main(argv: list[str] | None = None) -> int:
         if not size.get("triples"):
             size["triples"] = next((r["triples"] for r in size["stages"].values()
                                     if r.get("triples")), None)
+        # after each size, so an interrupted run keeps what it measured
+        (args.work / "partial.json").write_text(json.dumps(run, default=str), encoding="utf-8")
     run["finished"] = _dt.datetime.now().isoformat(timespec="seconds")
-    text = table(run)
-    print(text)
-    args.results.mkdir(parents=True, exist_ok=True)
+    return write_results(run, args.results)
+
+
+def write_results(run: dict, results: Path) -> int:
+    results.mkdir(parents=True, exist_ok=True)
     stamp = run["started"].replace(":", "").replace("-", "")
     payload = json.dumps(run, indent=1, ensure_ascii=False, default=str)
-    (args.results / f"bench-{stamp}.json").write_text(payload, encoding="utf-8")
-    (args.results / "latest.json").write_text(payload, encoding="utf-8")
-    (args.results / "latest.md").write_text(text.strip() + "\n", encoding="utf-8")
+    if not run.get("combined"):
+        (results / f"bench-{stamp}.json").write_text(payload, encoding="utf-8")
+    (results / "latest.json").write_text(payload, encoding="utf-8")
+    text = table(run)
+    print(text)
+    (results / "latest.md").write_text(text.strip() + "\n", encoding="utf-8")
     return 0
 
 
