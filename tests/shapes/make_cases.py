@@ -101,6 +101,53 @@ measurement:s1-alb-48w a lg:Measurement ;
 """
 
 
+#: a trial known only from ClinicalTrials.gov, as `livergraph import ctgov` writes it: every node
+#: is derived from the registry record version alone (appended to BASE by the registry cases)
+REGISTRY = """\
+registry-record:NCT00000002-2024-08-27 a lg:RegistryRecordVersion ;
+    rdfs:label "ClinicalTrials.gov record NCT00000002, version 2024-08-27"@en ;
+    lg:ofTrial trial:NCT00000002 ; lg:versionDate "2024-08-27"^^xsd:date ;
+    lg:curatedIn "data/registry/trials/NCT00000002.yaml#NCT00000002-2024-08-27" .
+
+org:registry-sponsor a lg:Organization ; rdfs:label "Registry Sponsor"@en ;
+    lg:name "Registry Sponsor"@en , "登記贊助者"@zh-Hant ;
+    prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 ;
+    lg:curatedIn "data/registry/agents/registry-sponsor.yaml#registry-sponsor" .
+
+trial:NCT00000002 a lg:Trial ;
+    rdfs:label "NCT00000002" ;
+    lg:nctId "NCT00000002" ;
+    lg:status lgc:status-COMPLETED ;
+    lg:studyType lgc:study-type-INTERVENTIONAL ;
+    lg:leadSponsor org:registry-sponsor ;
+    lg:condition obo:MONDO_0005155 ;
+    lg:registryCondition "Liver Cirrhosis" ;
+    lg:hasIntervention intervention:NCT00000002-intervention-1 ;
+    lg:title "Stem cells for cirrhosis"@en , "幹細胞治療肝硬化"@zh-Hant ;
+    lg:registryRecord <https://clinicaltrials.gov/study/NCT00000002> ;
+    lg:hasArm arm:NCT00000002-group-1 ;
+    prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 ;
+    lg:curatedIn "data/registry/trials/NCT00000002.yaml#NCT00000002" .
+
+intervention:NCT00000002-intervention-1 a lg:CellTherapy ;
+    lg:description "Mesenchymal stem cells"@en ;
+    prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 ;
+    lg:curatedIn "data/registry/trials/NCT00000002.yaml#NCT00000002/intervention-1" .
+
+arm:NCT00000002-group-1 a lg:Arm ; rdfs:label "Stem cells"@en ; lg:armRole lgc:arm-EXPERIMENTAL ;
+    prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 ;
+    lg:curatedIn "data/registry/trials/NCT00000002.yaml#NCT00000002/group-1" .
+"""
+
+R = "trial:NCT00000002"
+RM = "measurement:NCT00000002-result-1"
+REGISTRY_RESULT = (f"{R} lg:hasMeasurement {RM} .\n"
+                   f"{RM} a lg:Measurement ; lg:arm arm:NCT00000002-group-1 ; lg:measureText \"Serum albumin\" ; "
+                   "lg:unitText \"g/L\" ; lg:timeFrame \"48 weeks\" ; {fields}"
+                   "prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 ; "
+                   "lg:curatedIn \"data/registry/trials/NCT00000002.yaml#NCT00000002/result-1\" .\n")
+
+
 def case(shape, *, good="", bad="", replace=(), good_replace=(), expect=(), good_expect=(),
          why=""):
     return dict(shape=shape, good=good, bad=bad, replace=replace, good_replace=good_replace,
@@ -266,6 +313,33 @@ CASES = [
     case("UnitShape", why="a unit without its UCUM code",
          replace=[('rdfs:label "percent"@en , "百分比"@zh-Hant ; lg:ucumCode "%" .', 'rdfs:label "percent"@en , "百分比"@zh-Hant .')],
          expect=[("violation", "obo:UO_0000187", "lg:ucumCode")]),
+    # registry imports: gaps ClinicalTrials.gov cannot fill are warnings or info, not violations
+    case("RegistryTrialGapShape", why="an imported trial whose conditions map to no disease identifier",
+         good=REGISTRY,
+         bad=REGISTRY.replace("    lg:condition obo:MONDO_0005155 ;\n", ""),
+         expect=[("warning", R, "lg:condition")]),
+    case("RegistryLabelGapShape", why="an imported trial and sponsor with English names only",
+         good=REGISTRY,
+         bad=REGISTRY.replace(' , "幹細胞治療肝硬化"@zh-Hant', "").replace(' , "登記贊助者"@zh-Hant', ""),
+         expect=[("info", R, "lg:title"), ("info", "org:registry-sponsor", "lg:name")]),
+    case("RegistryVersionGapShape", why="an imported record version read from a fields= search page, undated",
+         good=REGISTRY,
+         bad=REGISTRY.replace(' lg:versionDate "2024-08-27"^^xsd:date ;', ""),
+         expect=[("warning", "registry-record:NCT00000002-2024-08-27", "lg:versionDate")]),
+    case("RegistryResultGapShape", why="an imported result with measure, unit and time frame as text, and value NA",
+         good=REGISTRY + REGISTRY_RESULT.format(fields='lg:measure lgc:measure-albumin ; lg:unit obo:UO_0000175 ; '
+                                                       'lg:timePoint "P336D"^^xsd:duration ; lg:timePointDays 336.0 ; lg:value 33.9 ; '),
+         bad=REGISTRY + REGISTRY_RESULT.format(fields='lg:valueAsWritten "NA" ; '),
+         expect=[("info", RM, "lg:measure"), ("info", RM, "lg:unit"), ("info", RM, "lg:timePoint"),
+                 ("info", RM, "lg:value")]),
+    case("RegistrySafetyGapShape", why="an imported adverse event named only as text",
+         good=REGISTRY + f'{R} lg:hasSafetyFinding safety:NCT00000002-ae-1 .\nsafety:NCT00000002-ae-1 a lg:SafetyFinding ; lg:adverseEvent obo:HP_0001945 ; lg:eventTerm "Fever" ; lg:arm arm:NCT00000002-group-1 ; prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 .\n',
+         bad=REGISTRY + f'{R} lg:hasSafetyFinding safety:NCT00000002-ae-1 .\nsafety:NCT00000002-ae-1 a lg:SafetyFinding ; lg:eventTerm "Fever" ; lg:arm arm:NCT00000002-group-1 ; prov:wasDerivedFrom registry-record:NCT00000002-2024-08-27 .\n',
+         expect=[("info", "safety:NCT00000002-ae-1", "lg:adverseEvent")]),
+    case("RegistryArmGapShape", why="an imported results group, which carries no arm type",
+         good=REGISTRY,
+         bad=REGISTRY.replace(" lg:armRole lgc:arm-EXPERIMENTAL ;", ""),
+         expect=[("info", "arm:NCT00000002-group-1", "lg:armRole")]),
 ]
 
 
