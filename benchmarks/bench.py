@@ -612,6 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     only = {s.strip() for s in args.stages.split(",") if s.strip()}
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     run = {"started": _dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+           "argv": sys.argv[1:] if argv is None else argv,
            "sizes": [], "plain_max": 0 if args.skip_plain else args.plain_max}
     for n in sizes:
         work = args.work / str(n)
