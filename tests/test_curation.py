@@ -3,7 +3,7 @@
 Counts are pinned against the seed's registry table (37 rows) and its five studies; values are
 spot-checked against the seed's sentences; every measurement carries a value (or range), unit,
 time point, arm and source; every flagged issue carries the seed's text and a curator's note.
-Tests that read the seed itself (/work/shared/seed) skip when it is absent.
+Tests that read the seed itself (../shared/seed, beside the repository) skip when it is absent.
 """
 from __future__ import annotations
 

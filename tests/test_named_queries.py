@@ -4,7 +4,7 @@ Each query's answer is pinned below (or in another test module, such as
 tests/test_queries_curation.py for the curation queries), compared as a set of rows on the columns listed; IRIs are written as CURIEs and numbers
 in their shortest decimal form. Every query also gives the same answer with pyoxigraph (what
 `livergraph query` uses) and with rdflib's SPARQL engine, and has a well-formed header.
-The pinned values were checked against the seed article (/work/shared/seed).
+The pinned values were checked against the seed article (../shared/seed, beside the repository).
 """
 from __future__ import annotations
 
