@@ -311,7 +311,6 @@ class Builder:
     def _derive(self, iri: URIRef, cls: URIRef, data: dict, ctx: _Context,
                 parent: URIRef | None, path: str) -> None:
         """Statements the builder adds from others, each documented in data/README.md."""
-        g = self.graph
         if parent is not None and "source" not in data:
             for src in ctx.sources.get(iri, ()):
                 self.emit(iri, PROV.wasDerivedFrom, src)

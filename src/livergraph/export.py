@@ -29,7 +29,7 @@ from typing import IO, Callable
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, XSD
 
 from .describe import DCAT, VOID, graph_iri, is_description_subject
 from .namespaces import LG, PREFIXES, RECORD_SEGMENTS

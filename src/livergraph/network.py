@@ -522,7 +522,7 @@ class _Projector:
 
     def _comparison_lines(self, c, measure, multi_arm: bool) -> tuple[str, str]:
         """(short, long): the short line names no arms (for the edge label)."""
-        g, w = self.g, self.words
+        w = self.words
         subj, ref = self._one(c, LG.subjectMeasurement), self._one(c, LG.referenceMeasurement)
         kind = self._one(c, LG.comparisonKind)
         vs_baseline = kind is not None and str(kind).endswith("vs-baseline")

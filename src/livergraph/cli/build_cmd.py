@@ -1,22 +1,16 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from ..errors import EXIT_INVALID
-from .options import output_option, paths_for, root_option
+from .options import check_options, data_option, output_option, paths_for, root_option
 
 
 @click.command("build")
 @root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Curated data directory (default: ROOT/data).")
+@data_option
 @output_option("default: ROOT/dist/livergraph.ttl")
-@click.option("--no-validate", is_flag=True,
-              help="Skip SHACL validation (the graph is written even if it has violations).")
-@click.option("--no-reason", is_flag=True,
-              help="Skip OWL reasoning: no consistency check, no inferred types (no Java needed).")
+@check_options
 def command(root, data_dir, output, no_validate, no_reason):
     """Build the knowledge graph from the ontology and the curated data, as Turtle.
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .options import output_option, paths_for, root_option
+from .options import check_options, data_option, output_option, paths_for, root_option
 
 #: RDF formats (livergraph.export.FORMATS) and the network formats (livergraph.network)
 RDF_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads", "xml")
@@ -25,12 +25,8 @@ CONTEXT_FORMAT = "context"
 @click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
               help="Language of the node labels in graphml and gexf.")
 @root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Curated data directory (default: ROOT/data).")
-@click.option("--no-validate", is_flag=True,
-              help="Skip the SHACL validation that refuses a graph with violations.")
-@click.option("--no-reason", is_flag=True,
-              help="Skip OWL reasoning: no inferred types (no Java needed).")
+@data_option
+@check_options
 def command(fmt, output, lang, root, data_dir, no_validate, no_reason):
     """Write the knowledge graph in a format other linked-data tools read.
 

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
 from ..errors import EXIT_INVALID
-from .options import paths_for, root_option
+from .options import data_option, paths_for, root_option
 
 
 @click.command("lint")
 @root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Curated data directory (default: ROOT/data).")
+@data_option
 @click.option("--check", is_flag=True,
               help="Only report files that are not canonical (exit 1 if any).")
 def command(root, data_dir, check):

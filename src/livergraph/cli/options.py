@@ -33,3 +33,19 @@ def output_option(default_help: str):
         return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                             default=None, help=f"File to write ({default_help}).")(f)
     return deco
+
+
+def data_option(f):
+    """--data: the curated data directory (default: ROOT/data)."""
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, help="Curated data directory (default: ROOT/data).")(f)
+
+
+def check_options(f):
+    """--no-validate and --no-reason: the checks every command that publishes the graph runs."""
+    f = click.option("--no-reason", is_flag=True,
+                     help="Skip OWL reasoning: no consistency check, no inferred types "
+                          "(no Java needed).")(f)
+    return click.option("--no-validate", is_flag=True,
+                        help="Skip the SHACL validation that refuses a graph with "
+                             "violations.")(f)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .options import paths_for, root_option
+from .options import check_options, data_option, paths_for, root_option
 
 
 @click.command("push")
@@ -21,12 +21,8 @@ from .options import paths_for, root_option
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Give up when the server has not answered after this long (default 300).")
 @root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Curated data directory (default: ROOT/data).")
-@click.option("--no-validate", is_flag=True,
-              help="Skip the SHACL validation that refuses a graph with violations.")
-@click.option("--no-reason", is_flag=True,
-              help="Skip OWL reasoning: no inferred types (no Java needed).")
+@data_option
+@check_options
 def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate, no_reason):
     """Load the knowledge graph into a triple store (SPARQL 1.1 Graph Store Protocol).
 

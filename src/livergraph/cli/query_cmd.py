@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import output_option, paths_for, root_option
+from .options import data_option, output_option, paths_for, root_option
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld")
 
@@ -38,8 +38,7 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
               show_default=True,
               help="SPARQL engine for the local graph; rdflib gives the same answers, slower.")
 @root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Curated data directory (default: ROOT/data).")
+@data_option
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the built graph is cached (default: ROOT/dist/cache).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the cached graph first.")
