@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from .errors import DataError, DataErrors, LivergraphError
-from .load import Record, load_records, paused_gc
+from .load import Record, load_records, require_data_dir, paused_gc
 from .namespaces import (CTGOV_STUDY, DOI_BASE, LG, PUBMED_BASE, RECORD_SEGMENTS, expand_curie,
                          record_iri)
 from .schema import Property, Schema, load_ontology_graph, schema_from_graph
@@ -575,6 +575,7 @@ def _locate(exc: LivergraphError, rec: Record) -> LivergraphError:
 
 def build(ontology_path: Path, data_dir: Path, *, include_ontology: bool = True) -> BuildResult:
     """Read the ontology and the curated data and return the graph, or raise DataErrors."""
+    require_data_dir(data_dir)
     onto = load_ontology_graph(ontology_path)
     schema = schema_from_graph(onto)
     vocab = load_vocabulary(data_dir)

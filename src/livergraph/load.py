@@ -65,10 +65,15 @@ def shown_path(path: Path, data_dir: Path) -> str:
     return (Path(data_dir.name) / path.relative_to(data_dir)).as_posix()
 
 
-def record_files(data_dir: Path) -> list[Path]:
-    if not data_dir.is_dir():
+def require_data_dir(data_dir: Path) -> None:
+    """Refuse a missing data directory before any work is done (exit 2)."""
+    if not Path(data_dir).is_dir():
         raise UnreadableInput("data directory not found", file=str(data_dir),
                               hint="run from the repository root or pass --data DIR")
+
+
+def record_files(data_dir: Path) -> list[Path]:
+    require_data_dir(data_dir)
     vocab = data_dir / VOCABULARY_DIR
     return sorted(p for p in data_dir.rglob("*.yaml")
                   if vocab not in p.parents and not any(part.startswith(".") for part in p.parts))

@@ -40,7 +40,6 @@ def command(fmt, output, lang, root, data_dir, no_validate, no_reason):
     in their own named graph in TriG and N-Quads), with its VoID / DCAT description. Every
     format is deterministic (the same inputs give the same bytes) and -o writes atomically.
     """
-    from ..errors import UnreadableInput
     from ..export import FORMATS, build_parts, to_string, write
     from ..serialize import write_atomic
 
@@ -49,9 +48,6 @@ def command(fmt, output, lang, root, data_dir, no_validate, no_reason):
         _context(paths.ontology, output)
         return
     data = data_dir or paths.data
-    if not Path(data).is_dir():
-        raise UnreadableInput("data directory not found", file=str(data),
-                              hint="pass --data DIR or run from the repository")
     parts = build_parts(paths.ontology, data,
                         shapes_dir=None if no_validate else paths.shapes,
                         reason=not no_reason)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from .options import check_options, data_option, paths_for, root_option
@@ -38,7 +36,6 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate,
     """
     from .. import __version__
     from ..describe import graph_iri
-    from ..errors import UnreadableInput
     from ..export import FORMATS, build_parts, to_string
     from ..push import check_endpoint, credentials, probe, push
 
@@ -47,9 +44,6 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate,
     probe(endpoint)  # and an endpoint where nothing listens
     paths = paths_for(root)
     data = data_dir or paths.data
-    if not Path(data).is_dir():
-        raise UnreadableInput("data directory not found", file=str(data),
-                              hint="pass --data DIR or run from the repository")
     parts = build_parts(paths.ontology, data,
                         shapes_dir=None if no_validate else paths.shapes,
                         reason=not no_reason)
