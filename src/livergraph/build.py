@@ -25,14 +25,40 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
+from rdflib.namespace import OWL as _OWL, PROV as _PROV, RDF as _RDF, RDFS as _RDFS, XSD as _XSD
+from rdflib.plugins.stores.memory import Memory
 
 from .errors import DataError, DataErrors, LivergraphError
 from .load import Record, load_records, require_data_dir, paused_gc
-from .namespaces import (CTGOV_STUDY, DOI_BASE, LG, PUBMED_BASE, RECORD_SEGMENTS, expand_curie,
-                         record_iri)
+from .namespaces import (CTGOV_STUDY, DOI_BASE, LG as _LG, PUBMED_BASE, RECORD_SEGMENTS,
+                         expand_curie, record_iri)
 from .schema import Property, Schema, load_ontology_graph, schema_from_graph
 from .vocabulary import Vocabulary, load_vocabulary
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib's namespaces make a new term on every
+    access (``RDF.type``), and a graph holding one object per term is smaller and compares its
+    terms by identity."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+        self._made: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._made.get(name)
+        if term is None:
+            term = self._made[name] = self._namespace[name]
+        return term
+
+
+LG, OWL, PROV, RDF, RDFS, XSD = (_Terms(ns) for ns in (_LG, _OWL, _PROV, _RDF, _RDFS, _XSD))
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 DURATION_PATTERN = re.compile(
@@ -83,6 +109,10 @@ class Builder:
         self.schema = schema
         self.vocab = vocab
         self.graph = Graph()
+        # statements are collected here and put into ``graph`` at once (``fill_graph``): a
+        # set costs a fraction of the store's per-statement ``add``
+        self.triples: set[tuple] = set()
+        self._add = self.triples.add
         self.errors: list[LivergraphError] = []
         self.top: dict[URIRef, tuple[URIRef, Record]] = {}        # iri -> (class, record)
         self.by_id: dict[str, list[tuple[URIRef, URIRef]]] = {}   # id -> [(iri, class)]
@@ -96,15 +126,27 @@ class Builder:
         # they are made once and shared, which saves time and memory on large data sets
         self._literal_cache: dict[tuple, list[Literal]] = {}
         self._concept_cache: dict[tuple, URIRef | None] = {}
+        self._subclass: dict[tuple, bool] = {}
         self._mapped: dict[URIRef, Property] = {}
         for p in schema.properties.values():
             self._mapped.setdefault(p.iri, p)
+
+    def is_subclass(self, cls: URIRef, ancestor: URIRef | None) -> bool:
+        """``schema.is_subclass``, remembered (asked for nearly every value)."""
+        key = (cls, ancestor)
+        hit = self._subclass.get(key)
+        if hit is None:
+            hit = self._subclass[key] = self.schema.is_subclass(cls, ancestor)
+        return hit
+
+    def is_concept_class(self, cls: URIRef | None) -> bool:
+        return cls is not None and self.is_subclass(cls, LG.Term)
 
     # -- emitting ---------------------------------------------------------------------------
     def emit(self, s: URIRef, p: URIRef, o) -> None:
         if p not in self._declared:  # pragma: no cover - guarded by key lookup, kept as a net
             raise DataError(f"predicate {p} is not declared in the ontology")
-        self.graph.add((s, p, o))
+        self._add((s, p, o))
 
     # -- pass 1: index every record and nested record ------------------------------------------
     def _class_of(self, data: dict, default: URIRef | None, where: str) -> URIRef:
@@ -119,7 +161,7 @@ class Builder:
             raise DataError(f"type {name!r} is not a class of the ontology", record=where,
                             hint="use a class declared in ontology/livergraph.ttl, e.g. Trial, "
                                  "PublishedStudy, Organization")
-        if default is not None and not self.schema.is_subclass(cls, default):
+        if default is not None and not self.is_subclass(cls, default):
             raise DataError(f"type {name!r} is not a kind of {default.split('#')[-1]}",
                             record=where)
         return cls
@@ -316,7 +358,7 @@ class Builder:
                 self.emit(iri, PROV.wasDerivedFrom, src)
         if parent is not None and cls == LG.DataQualityIssue and "about" not in data:
             self.emit(iri, LG.about, parent)
-        if self.schema.is_subclass(cls, LG.Trial):
+        if self.is_subclass(cls, LG.Trial):
             nct = data.get("nctId")
             if nct:
                 self.emit(iri, LG.registryRecord, URIRef(CTGOV_STUDY + str(nct)))
@@ -385,7 +427,7 @@ class Builder:
         iri = expand_curie(value) if ":" in value else None
         if iri is not None:
             return self._check_curie(value, iri, prop, path)
-        if self.schema.is_concept_class(rng):
+        if self.is_concept_class(rng):
             key = (rng, value)
             if key not in self._concept_cache:
                 self._concept_cache[key] = self.schema.concept_for(rng, value)
@@ -400,7 +442,7 @@ class Builder:
             self._check_range(cls, prop, value, path)
             return target
         candidates = [(i, c) for i, c in self.by_id.get(value, [])
-                      if rng is None or self.schema.is_subclass(c, rng)]
+                      if rng is None or self.is_subclass(c, rng)]
         if len(candidates) == 1:
             return candidates[0][0]
         if len(candidates) > 1:
@@ -429,8 +471,8 @@ class Builder:
             if (iri, None, None) not in g:
                 raise DataError(f"{prop.key!r}: {value} is not declared in the ontology",
                                 record=path)
-            if self.schema.is_concept_class(rng) and not any(
-                    self.schema.is_subclass(c, rng) for c in g.objects(iri, RDF.type)
+            if self.is_concept_class(rng) and not any(
+                    self.is_subclass(c, rng) for c in g.objects(iri, RDF.type)
                     if isinstance(c, URIRef)):
                 raise DataError(f"{prop.key!r}: {value} is not a {rng.split('#')[-1]}",
                                 record=path)
@@ -440,8 +482,8 @@ class Builder:
             raise DataError(f"{prop.key!r}: {value} is not a verified term", record=path,
                             hint="add it to data/vocabulary/terms.yaml with the evidence that "
                                  "it exists, or use a local lgc: term")
-        if rng is not None and self.schema.is_concept_class(rng):
-            if term.type is None or not self.schema.is_subclass(LG[term.type], rng):
+        if rng is not None and self.is_concept_class(rng):
+            if term.type is None or not self.is_subclass(LG[term.type], rng):
                 raise DataError(f"{prop.key!r}: {value} is not a {rng.split('#')[-1]}",
                                 record=path,
                                 hint=f"give the term 'type: {rng.split('#')[-1]}' in "
@@ -453,7 +495,7 @@ class Builder:
         return iri
 
     def _check_range(self, cls: URIRef, prop: Property, value: str, path: str) -> None:
-        if prop.range is not None and not self.schema.is_subclass(cls, prop.range):
+        if prop.range is not None and not self.is_subclass(cls, prop.range):
             raise DataError(f"{prop.key!r} expects a {prop.range.split('#')[-1]}, but {value!r} "
                             f"is a {cls.split('#')[-1]}", record=path)
 
@@ -606,6 +648,63 @@ def build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
         return _build_from(schema, vocab, records, include_ontology=include_ontology)
 
 
+def fill_graph(graph: Graph, triples: set) -> None:
+    """Add ``triples`` (a set, which ``graph`` then owns: do not use it afterwards) to ``graph``.
+
+    For a new graph on rdflib's in-memory store (what ``Graph()`` makes) the store's indexes are
+    filled directly, exactly as ``graph.add`` would fill them one statement at a time, at a
+    fraction of the cost: ``add`` hashes every term about ten times and announces every statement
+    to the store's (empty) list of listeners. Any other graph gets ``graph.addN``.
+    """
+    store = graph.store
+    names = ("_Memory__spo", "_Memory__pos", "_Memory__osp", "_Memory__contextTriples",
+             "_Memory__tripleContexts", "_Memory__all_contexts", "_Memory__defaultContexts")
+    fresh = (type(store) is Memory and all(hasattr(store, n) for n in names)
+             and not store._Memory__spo and store._Memory__defaultContexts is None
+             and store._Memory__contextTriples == {None: set()}
+             and not store._Memory__tripleContexts and not store._Memory__all_contexts)
+    if not fresh:
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        return
+    if not triples:
+        return
+    spo, pos, osp = store._Memory__spo, store._Memory__pos, store._Memory__osp
+    for t in triples:
+        s, p, o = t
+        po = spo.get(s)
+        if po is None:
+            po = spo[s] = {}
+        objs = po.get(p)
+        if objs is None:
+            po[p] = {o: 1}
+        else:
+            objs[o] = 1
+        os_ = pos.get(p)
+        if os_ is None:
+            os_ = pos[p] = {}
+        subjs = os_.get(o)
+        if subjs is None:
+            os_[o] = {s: 1}
+        else:
+            subjs[s] = 1
+        sp = osp.get(o)
+        if sp is None:
+            osp[o] = {s: {p: 1}}
+        else:
+            preds = sp.get(s)
+            if preds is None:
+                sp[s] = {p: 1}
+            else:
+                preds[p] = 1
+    ctx = store._Memory__ctx_to_str(graph)   # also records the graph as the context's object
+    store._Memory__all_contexts.add(graph)
+    # every statement is in the graph's context and the default one, not quoted: the store
+    # keeps that as its default and stores no per-statement context entry
+    store._Memory__defaultContexts = {ctx: False, None: False}
+    store._Memory__contextTriples[ctx] = set(triples)   # copies the stored hashes
+    store._Memory__contextTriples[None] = triples
+
+
 def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
                 include_ontology: bool) -> BuildResult:
     b = Builder(schema, vocab)
@@ -614,18 +713,22 @@ def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
         b.emit_all()
     if b.errors:
         raise DataErrors(b.errors)
+    add = b._add
     for iri in sorted(b.used_terms):
         term = vocab.terms[iri]
         for lang, text in sorted(term.label.items()):
-            b.graph.add((iri, RDFS.label, Literal(text, lang=lang)))
+            add((iri, RDFS.label, Literal(text, lang=lang)))
         if term.type:
-            b.graph.add((iri, RDF.type, LG[term.type]))
+            add((iri, RDF.type, LG[term.type]))
         if term.ucum:
-            b.graph.add((iri, LG.ucumCode, Literal(term.ucum)))
-    data_triples = len(b.graph)
+            add((iri, LG.ucumCode, Literal(term.ucum)))
+    data_triples = len(b.triples)
     if include_ontology:
-        for t in schema.graph:
-            b.graph.add(t)
+        b.triples.update(schema.graph)
+    triples, b.triples = b.triples, set()
+    fill_graph(b.graph, triples)
+    del triples
+    if include_ontology:
         # the published release describes itself (VoID / DCAT); see livergraph.describe
         from . import __version__
         from .describe import add_description

@@ -114,15 +114,17 @@ def describe_dataset(graph: Graph, *, version: str, sources: list[URIRef] | None
         add((ds, DCTERMS.created, created))
     for src in sorted(sources if sources is not None else source_documents(graph)):
         add((ds, DCTERMS.source, src))
-    for vocab in sorted(vocabularies(graph) | {URIRef(str(VOID)), URIRef(str(DCAT))}):
+    subjects, predicates, classes = _distinct_terms(graph)
+    for vocab in sorted(_vocabularies_of(predicates, classes)
+                        | {URIRef(str(VOID)), URIRef(str(DCAT))}):
         add((ds, VOID.vocabulary, vocab))
     example = example_resource(graph)
     if example is not None:
         add((ds, VOID.exampleResource, example))
     counts = {
-        VOID.entities: len({s for s in graph.subjects() if str(s).startswith(ID_BASE)}),
-        VOID.classes: len({o for o in graph.objects(None, RDF.type)}),
-        VOID.properties: len(set(graph.predicates())),
+        VOID.entities: sum(1 for s in subjects if s.startswith(ID_BASE)),
+        VOID.classes: len(classes),
+        VOID.properties: len(predicates),
     }
     for p, n in counts.items():
         add((ds, p, Literal(n)))
@@ -163,12 +165,42 @@ def creation_date(graph: Graph) -> Literal | None:
     return Literal(max(str(o) for o in dates), datatype=XSD.date)
 
 
+def _distinct_terms(graph: Graph) -> tuple[set, set, set]:
+    """The distinct subjects, predicates and objects of rdf:type of ``graph``.
+
+    A graph alone in rdflib's in-memory store (what ``Graph()`` makes) has them as the keys of
+    the store's indexes, read without visiting each statement; a key whose statements were all
+    removed is left behind with nothing under it, and is skipped. Any other graph is read in one
+    pass over its statements."""
+    from .serialize import sole_memory_index
+    spo = sole_memory_index(graph)
+    if spo is not None:
+        pos = graph.store._Memory__pos
+        subjects = {s for s, po in spo.items() if any(po.values())}
+        predicates = {p for p, os_ in pos.items() if any(os_.values())}
+        classes = {o for o, ss in pos.get(RDF.type, {}).items() if ss}
+        return subjects, predicates, classes
+    subjects, predicates, classes = set(), set(), set()
+    add_s, add_p, add_c = subjects.add, predicates.add, classes.add
+    rdf_type = RDF.type
+    for s, p, o in graph:
+        add_s(s)
+        add_p(p)
+        if p == rdf_type:
+            add_c(o)
+    return subjects, predicates, classes
+
+
 def vocabularies(graph: Graph) -> set[URIRef]:
     """The vocabularies whose properties and classes the statements of ``graph`` use."""
+    _, predicates, classes = _distinct_terms(graph)
+    return _vocabularies_of(predicates, classes)
+
+
+def _vocabularies_of(predicates: set, classes: set) -> set[URIRef]:
     spaces = sorted(_VOCABULARIES, key=len, reverse=True)
     used = set()
-    terms = set(graph.predicates()) | {o for o in graph.objects(None, RDF.type)
-                                       if isinstance(o, URIRef)}
+    terms = predicates | {o for o in classes if isinstance(o, URIRef)}
     for term in terms:
         for ns in spaces:
             if str(term).startswith(ns):

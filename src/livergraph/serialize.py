@@ -16,6 +16,7 @@ from typing import IO, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.plugins.stores.memory import Memory
 
 from .namespaces import PREFIXES
 
@@ -25,6 +26,7 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 _ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
 # looked up once: rdflib's namespace attributes build a new term on every access
 _TYPE, _FIRST, _REST, _NIL, _STRING = RDF.type, RDF.first, RDF.rest, RDF.nil, XSD.string
+_SHORT = 48   # rendered literals up to this length are kept for reuse
 
 
 class TurtleError(ValueError):
@@ -80,10 +82,6 @@ def _sort_key(o) -> tuple:
     return (1, "", "", "")
 
 
-def _predicate_key(p) -> tuple:
-    return (p != _TYPE, str(p))
-
-
 def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = None) -> int:
     """Write ``graph`` as canonical Turtle; return the number of triples written."""
     from .load import paused_gc
@@ -91,20 +89,53 @@ def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = N
         return _write_turtle(graph, out, prefixes)
 
 
+def sole_memory_index(graph: Graph) -> dict | None:
+    """The subject -> predicate -> objects index of rdflib's in-memory store when ``graph`` is
+    the only graph in it (what ``Graph()`` makes), else None.
+
+    Reading it visits every statement once, with none of the per-statement generators
+    ``graph.triples`` makes. A key whose statements were all removed stays in the index with
+    nothing under it: readers skip empty entries."""
+    store = graph.store
+    if type(store) is not Memory or not hasattr(store, "_Memory__spo"):
+        return None
+    contexts = store._Memory__contextTriples
+    ctx = f"{graph.identifier.__class__.__name__}:{graph.identifier}"
+    if (set(contexts) <= {None, ctx} and store._Memory__all_contexts <= {graph}
+            and not store._Memory__tripleContexts
+            and len(contexts[None]) == len(contexts.get(ctx, ()))):
+        return store._Memory__spo
+    return None
+
+
 def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -> int:
     names = _Names(prefixes or PREFIXES)
-    by_subject: dict = {}
     referenced: dict[BNode, int] = defaultdict(int)
-    count = 0
-    for s, p, o in graph:
-        pos = by_subject.get(s)
-        if pos is None:
-            by_subject[s] = [(p, o)]
-        else:
-            pos.append((p, o))
-        if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
-            referenced[o] += 1
-        count += 1
+    # subject -> predicate -> its objects (a dict or a list; empty ones are skipped)
+    by_subject: dict = sole_memory_index(graph)
+    if by_subject is not None:
+        count = len(graph)
+        for po in by_subject.values():
+            for objs in po.values():
+                for o in objs:
+                    if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
+                        referenced[o] += 1
+    else:
+        by_subject = {}
+        count = 0
+        for s, p, o in graph:
+            po = by_subject.get(s)
+            if po is None:
+                by_subject[s] = {p: [o]}
+            else:
+                objs = po.get(p)
+                if objs is None:
+                    po[p] = [o]
+                else:
+                    objs.append(o)
+            if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
+                referenced[o] += 1
+            count += 1
     for b, n in referenced.items():
         if n > 1:
             raise TurtleError(f"blank node {b} is used as the object of {n} triples; "
@@ -123,10 +154,11 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
             if not isinstance(cur, BNode) or cur in seen:
                 return None
             seen.add(cur)
-            po = by_subject.get(cur, [])
-            firsts = [o for p, o in po if p == _FIRST]
-            rests = [o for p, o in po if p == _REST]
-            if len(po) != 2 or len(firsts) != 1 or len(rests) != 1:
+            po = by_subject.get(cur, {})
+            firsts = list(po.get(_FIRST, ()))
+            rests = list(po.get(_REST, ()))
+            if sum(len(objs) for objs in po.values()) != 2 or len(firsts) != 1 \
+                    or len(rests) != 1:
                 return None
             if cur is not b and referenced.get(cur, 0) != 1:
                 return None
@@ -140,22 +172,27 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
         items = as_list(b)
         if items is not None:
             return "( " + " ".join(node(i, depth + 1) for i in items) + " )"
-        body = predicate_list(by_subject.get(b, []), depth + 1)
+        body = predicate_list(by_subject.get(b, {}), depth + 1)
         return "[ " + body + " ]" if body else "[]"
 
     iri, literal = names.iri, names.literal
+    # per predicate: its place in the order (rdf:type first, then by IRI) and its name
+    predicates: dict = {}
 
-    def predicate_list(pos: Iterable, depth: int, indent: str = " ") -> str:
-        grouped: dict = {}
-        for p, o in pos:
-            objs = grouped.get(p)
-            if objs is None:
-                grouped[p] = [o]
-            else:
-                objs.append(o)
+    def predicate(p) -> tuple:
+        info = predicates.get(p)
+        if info is None:
+            info = predicates[p] = ((p != _TYPE, str(p)), "a " if p == _TYPE else iri(p) + " ")
+        return info
+
+    # short literals recur (codes, numbers, dates): their text is kept, by object identity
+    # (the graph holds every object while it is written, so an id is never reused meanwhile)
+    short: dict[int, tuple] = {}
+
+    def predicate_list(grouped: dict, depth: int) -> str:
         parts = []
-        for p in sorted(grouped, key=_predicate_key):
-            objs = grouped[p]
+        for key, pname, objs in sorted((*predicate(p), objs) for p, objs in grouped.items()
+                                       if objs):
             if len(objs) > 1:
                 objs = sorted(objs, key=_sort_key)
             rendered = []
@@ -165,14 +202,20 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
                 if kind is URIRef:
                     rendered.append(iri(o))
                 elif kind is Literal:
-                    rendered.append(literal(o))
+                    hit = short.get(id(o))
+                    if hit is not None and hit[0] is o:
+                        rendered.append(hit[1])
+                    else:
+                        text = literal(o)
+                        if len(text) <= _SHORT:
+                            short[id(o)] = (o, text)
+                        rendered.append(text)
                 else:
                     rendered.append(node(o, depth))
                     blank = blank or isinstance(o, BNode)
             if blank:
                 rendered.sort()
-            pname = "a" if p == _TYPE else iri(p)
-            parts.append(f"{pname} " + " , ".join(rendered))
+            parts.append(pname + " , ".join(rendered))
         sep = " ;\n" + "    " if depth == 0 else " ; "
         return sep.join(parts)
 
@@ -182,11 +225,12 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
     # blocks are separated by an empty line and written as they are made (no copy of the whole
     # document in memory)
     first = True
-    for s in sorted((s for s in by_subject if isinstance(s, URIRef)), key=str):
+    for s in sorted((s for s, po in by_subject.items()
+                     if isinstance(s, URIRef) and any(po.values())), key=str):
         out.write(("" if first else "\n") + f"{iri(s)}\n    {predicate_list(by_subject[s], 0)} .\n")
         first = False
-    for orphan in sorted(bnode(b, 0) + " .\n" for b in by_subject
-                         if isinstance(b, BNode) and b not in referenced):
+    for orphan in sorted(bnode(b, 0) + " .\n" for b, po in by_subject.items()
+                         if isinstance(b, BNode) and b not in referenced and any(po.values())):
         out.write(("" if first else "\n") + orphan)
         first = False
     return count

@@ -1,0 +1,203 @@
+"""The fast paths of the build (bulk filling of the in-memory store, reading its indexes,
+parallel YAML reading, the collector pause) give exactly what the plain ways give. No timings
+are asserted here; benchmarks/build_speed.py measures them."""
+from __future__ import annotations
+
+import gc
+import io
+import sys
+import weakref
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, XSD
+
+from livergraph.build import fill_graph
+from livergraph.describe import _distinct_terms
+from livergraph.errors import UnreadableInput
+from livergraph.load import _read_parallel, load_records, paused_gc, record_files, records_in, \
+    shown_path
+from livergraph.serialize import sole_memory_index, write_turtle
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+EX = "https://example.org/"
+_STORE = ("spo", "pos", "osp", "contextTriples", "tripleContexts", "defaultContexts",
+          "context_obj_map")
+
+
+def sample_triples() -> list[tuple]:
+    s1, s2 = URIRef(EX + "a"), URIRef(EX + "b")
+    items = BNode("list1")
+    triples = [
+        (s1, RDF.type, URIRef(EX + "Thing")),
+        (s1, RDFS.label, Literal("A", lang="en")),
+        (s1, RDFS.label, Literal("甲", lang="zh-Hant")),
+        (s1, URIRef(EX + "n"), Literal("3", datatype=XSD.integer)),
+        (s1, URIRef(EX + "to"), s2),
+        (s2, URIRef(EX + "to"), s1),
+        (s2, URIRef(EX + "note"), Literal('say "hi"\n')),
+        (s2, URIRef(EX + "parts"), items),
+        (s2, URIRef(EX + "axiom"), BNode("x1")),
+        (BNode("x1"), URIRef(EX + "p"), Literal("inner")),
+    ]
+    g = Graph()
+    Collection(g, items, [Literal("one"), URIRef(EX + "two")])
+    return triples + list(g)
+
+
+def store_state(graph: Graph) -> dict:
+    store = graph.store
+    return {name: getattr(store, f"_Memory__{name}") for name in _STORE} | {
+        "all_contexts": {c.identifier for c in store._Memory__all_contexts}}
+
+
+def added_one_by_one(triples) -> Graph:
+    g = Graph(identifier=URIRef(EX + "g"))
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def filled(triples) -> Graph:
+    g = Graph(identifier=URIRef(EX + "g"))
+    fill_graph(g, set(triples))
+    return g
+
+
+def test_fill_graph_leaves_the_store_as_add_does():
+    triples = sample_triples()
+    one, bulk = added_one_by_one(triples + triples[:3]), filled(triples)
+    assert store_state(bulk) == store_state(one)
+    assert len(bulk) == len(triples) and set(bulk) == set(triples)
+    # and it behaves the same afterwards
+    for g in (one, bulk):
+        g.remove((URIRef(EX + "a"), RDFS.label, None))
+        g.add((URIRef(EX + "c"), RDFS.label, Literal("C")))
+        g.set((URIRef(EX + "a"), URIRef(EX + "n"), Literal("4", datatype=XSD.integer)))
+    assert store_state(bulk) == store_state(one)
+    assert sorted(bulk) == sorted(one)
+    assert set(bulk.predicate_objects(URIRef(EX + "a"))) == {
+        (RDF.type, URIRef(EX + "Thing")), (URIRef(EX + "to"), URIRef(EX + "b")),
+        (URIRef(EX + "n"), Literal("4", datatype=XSD.integer))}
+
+
+def test_fill_graph_adds_to_a_graph_that_is_not_new():
+    triples = sample_triples()
+    g = Graph()
+    first = (URIRef(EX + "z"), RDFS.label, Literal("Z"))
+    g.add(first)
+    fill_graph(g, set(triples))
+    assert set(g) == set(triples) | {first}
+    empty, plain = Graph(identifier=URIRef(EX + "e")), Graph(identifier=URIRef(EX + "e"))
+    fill_graph(empty, set())
+    assert len(empty) == len(plain) == 0 and store_state(empty) == store_state(plain)
+
+
+def test_the_index_is_read_only_for_a_graph_alone_in_its_store():
+    g = filled(sample_triples())
+    assert sole_memory_index(g) is g.store._Memory__spo
+    ds = Dataset()
+    part = ds.graph(URIRef(EX + "g1"))
+    part.add((URIRef(EX + "a"), RDFS.label, Literal("A")))
+    ds.graph(URIRef(EX + "g2")).add((URIRef(EX + "b"), RDFS.label, Literal("B")))
+    assert sole_memory_index(part) is None
+
+
+def plain_terms(graph: Graph) -> tuple[set, set, set]:
+    return (set(graph.subjects()), set(graph.predicates()), set(graph.objects(None, RDF.type)))
+
+
+def test_distinct_terms_skip_what_was_removed():
+    g = filled(sample_triples())
+    g.remove((URIRef(EX + "a"), None, None))
+    g.remove((None, RDF.type, None))
+    assert sole_memory_index(g) is not None
+    found = _distinct_terms(g)
+    assert found == plain_terms(g)
+    assert URIRef(EX + "a") not in found[0] and RDF.type not in found[1] and not found[2]
+    ds = Dataset()
+    part = ds.graph(URIRef(EX + "g1"))
+    for t in sample_triples():
+        part.add(t)
+    ds.graph(URIRef(EX + "g2")).add((URIRef(EX + "other"), RDF.type, URIRef(EX + "Other")))
+    assert _distinct_terms(part) == plain_terms(part)
+
+
+def turtle(graph: Graph) -> str:
+    buf = io.StringIO()
+    write_turtle(graph, buf)
+    return buf.getvalue()
+
+
+def test_turtle_from_the_index_equals_turtle_from_the_statements():
+    triples = sample_triples()
+    g = filled(triples)
+    g.remove((URIRef(EX + "b"), URIRef(EX + "note"), None))
+    ds = Dataset()
+    part = ds.graph(URIRef(EX + "g1"))
+    for t in g:
+        part.add(t)
+    ds.graph(URIRef(EX + "g2")).add((URIRef(EX + "other"), RDF.type, URIRef(EX + "Other")))
+    assert sole_memory_index(g) is not None and sole_memory_index(part) is None
+    text = turtle(g)
+    assert text == turtle(part)
+    assert '( "one" <https://example.org/two> )' in text
+    assert '[ <https://example.org/p> "inner" ]' in text and "say" not in text
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    return generate.generate(30, tmp_path_factory.mktemp("gen"), seed=3)
+
+
+def serial(data: Path) -> list:
+    return [r for p in record_files(data) for r in records_in(p, shown_path(p, data))]
+
+
+def test_parallel_reading_gives_the_serial_records_in_order(generated, monkeypatch):
+    files = record_files(generated)
+    expected = serial(generated)
+    assert len(files) > 30
+    with paused_gc():
+        got = _read_parallel(files, generated, 2)
+    assert [(r.file, r.data) for r in got] == [(r.file, r.data) for r in expected]
+    monkeypatch.setattr("livergraph.load.PARALLEL_FILES", 1)
+    assert [(r.file, r.data) for r in load_records(generated)] == \
+        [(r.file, r.data) for r in expected]
+
+
+def test_parallel_reading_reports_the_first_bad_file(generated, tmp_path, monkeypatch):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(generated, data)
+    files = record_files(data)
+    for bad in (files[7], files[-3]):
+        bad.write_text("id: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr("livergraph.load.PARALLEL_FILES", 1)
+    with pytest.raises(UnreadableInput) as parallel:
+        load_records(data)
+    with pytest.raises(UnreadableInput) as plain:
+        serial(data)
+    assert parallel.value.file == plain.value.file == shown_path(files[7], data)
+    assert str(parallel.value) == str(plain.value)
+
+
+def test_paused_gc_resumes_and_cycles_are_still_collected():
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        ref = weakref.ref(a)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    del a, b
+    gc.collect()
+    assert ref() is None
