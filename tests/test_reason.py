@@ -152,6 +152,10 @@ def test_reason_command_reports_counts_and_exit_codes(tmp_path):
     assert result.exit_code == 0, result.output
     assert "    3  lg:MSCTherapy" in result.output
     assert f"consistent: {len(FIXTURE_INFERENCES)} inferred type(s)" in result.output
+    assert result.output.rstrip().endswith("(modular)")
+    whole = run("reason", "--root", ROOT, FIXTURE_DATA, "--whole-graph")
+    assert whole.exit_code == 0 and whole.output.rstrip().endswith("(whole graph)")
+    assert whole.output.splitlines()[:-1] == result.output.splitlines()[:-1]   # same counts
     bad = tmp_path / "bad.ttl"
     g = build(ONTOLOGY, FIXTURE_DATA).graph
     g.add((UCMSC, LG.donorType, LGC["donor-autologous"]))
