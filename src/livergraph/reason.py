@@ -478,10 +478,12 @@ def reason(graph: Graph, *, modular: bool = True) -> ReasoningResult:
 def add_inferred(graph: Graph, result: ReasoningResult) -> int:
     """Add the inferred types to ``graph``, each marked with lg:inferredType; return how many
     statements were added."""
+    from .load import paused_gc
     before = len(graph)
-    for ind, cls in result.inferred:
-        graph.add((ind, RDF.type, cls))
-        graph.add((ind, LG.inferredType, cls))
+    marked = LG.inferredType
+    with paused_gc():
+        graph.addN(t for ind, cls in result.inferred
+                   for t in ((ind, RDF.type, cls, graph), (ind, marked, cls, graph)))
     return len(graph) - before
 
 
