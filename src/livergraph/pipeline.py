@@ -4,7 +4,8 @@ published graph (build, export, push, the query cache) gets it from ``build_chec
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import BuildResult, build
@@ -31,6 +32,10 @@ class Checked:
     report: object | None = None        # validate.Report, when validated
     reasoning: object | None = None     # reason.ReasoningResult, when reasoned
     inferred: int = 0                    # statements the reasoner added
+    seconds: dict[str, float] = field(default_factory=dict)   # wall time of each stage
+
+    def timings(self) -> str:
+        return ", ".join(f"{name} {s:.1f} s" for name, s in self.seconds.items())
 
     @property
     def graph(self):
@@ -44,13 +49,17 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
     reason (inconsistency raises DataError; a missing Java raises ReasonerUnavailable unless
     ``missing_reasoner_ok``, then ``on_warning`` is told) and set the description's triple count
     to the final graph's size."""
+    start = time.perf_counter()
     checked = Checked(build(Path(ontology), Path(data_dir)))
+    checked.seconds["build"] = time.perf_counter() - start
     graph = checked.graph
     if shapes_dir is not None:
         from .validate import load_shapes, validate
+        start = time.perf_counter()
         shapes, files = load_shapes(Path(shapes_dir))
         report = validate(graph, shapes, files)
         checked.report = report
+        checked.seconds["validate"] = time.perf_counter() - start
         if not report.conforms:
             raise GraphDoesNotConform(
                 report, f"the graph has {report.counts['violation']} violation(s)",
@@ -59,9 +68,11 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
     if reason:
         from .reason import ReasonerUnavailable, add_inferred
         from .reason import reason as run_reasoner
+        start = time.perf_counter()
         try:
             checked.reasoning = run_reasoner(graph)
             checked.inferred = add_inferred(graph, checked.reasoning)
+            checked.seconds["reason"] = time.perf_counter() - start
         except ReasonerUnavailable as exc:
             if not missing_reasoner_ok:
                 raise

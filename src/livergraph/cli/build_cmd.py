@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import click
 
 from ..errors import EXIT_INVALID
@@ -39,7 +41,9 @@ def command(root, data_dir, output, no_validate, no_reason):
                    "`livergraph validate` shows the whole report", err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
     result, graph = checked.result, checked.graph
+    start = time.perf_counter()
     write_atomic(out, lambda h: write_turtle(graph, h))
+    checked.seconds["write"] = time.perf_counter() - start
     ontology = len(graph) - result.data_triples - checked.inferred
     click.echo(f"wrote {out}: {len(graph)} triples ({result.data_triples} from "
                f"{result.records} records, {ontology} from the ontology and the dataset "
@@ -49,3 +53,4 @@ def command(root, data_dir, output, no_validate, no_reason):
         click.echo(f"validated: {n['warning']} warning(s), {n['info']} info")
     if checked.reasoning is not None:
         click.echo(f"reasoned: consistent, {len(checked.reasoning.inferred)} inferred type(s)")
+    click.echo(f"took {checked.timings()}")
