@@ -7,7 +7,7 @@ Stages, run in one process in the order the build runs them:
 
 * ``load``      the ontology, the vocabulary and the YAML records (``load.load_records``);
 * ``build``     the records -> RDF statements, the used terms' labels, the ontology
-                (``build.build_from`` without the description);
+                (what ``build.build`` does after loading, without the description);
 * ``describe``  the VoID / DCAT description (``describe.add_description``);
 * ``serialize`` the canonical Turtle (``serialize.write_turtle``) to ``--out`` (default: a
                 temporary file, deleted afterwards).
@@ -85,9 +85,9 @@ class _Stage:
 
 def run(data_dir: Path, out: Path | None, profile: str | None) -> list:
     from livergraph import __version__
-    from livergraph.build import add_generated_terms, build_from
+    from livergraph.build import _build_from, add_generated_terms
     from livergraph.describe import add_description
-    from livergraph.load import load_records, require_data_dir
+    from livergraph.load import load_records, paused_gc, require_data_dir
     from livergraph.schema import load_ontology_graph, schema_from_graph
     from livergraph.serialize import write_atomic, write_turtle
     from livergraph.vocabulary import load_vocabulary
@@ -102,11 +102,12 @@ def run(data_dir: Path, out: Path | None, profile: str | None) -> list:
         add_generated_terms(vocab, data_dir)
         records = load_records(data_dir)
         st.triples = 0
+    n_records = len(records)
     with _Stage("build", profile, rows) as st:
-        result = build_from(schema, vocab, records, include_ontology=False)
+        with paused_gc():   # as build.build does
+            result = _build_from(schema, vocab, records, include_ontology=True, release=True,
+                                 describe=False)
         graph = result.graph
-        for t in schema.graph:
-            graph.add(t)
         st.triples = len(graph)
     with _Stage("describe", profile, rows) as st:
         add_description(graph, version=__version__)
@@ -118,7 +119,7 @@ def run(data_dir: Path, out: Path | None, profile: str | None) -> list:
     if out is None:
         target.unlink()
         target.parent.rmdir()
-    print(f"{len(records)} records, {len(graph)} triples", file=sys.stderr)
+    print(f"{n_records} records, {len(graph)} triples", file=sys.stderr)
     return rows
 
 

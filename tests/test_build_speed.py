@@ -167,6 +167,7 @@ def test_parallel_reading_gives_the_serial_records_in_order(generated, monkeypat
         got = _read_parallel(files, generated, 2)
     assert [(r.file, r.data) for r in got] == [(r.file, r.data) for r in expected]
     monkeypatch.setattr("livergraph.load.PARALLEL_FILES", 1)
+    monkeypatch.setattr("livergraph.load._workers", lambda: 2)
     assert [(r.file, r.data) for r in load_records(generated)] == \
         [(r.file, r.data) for r in expected]
 
@@ -179,12 +180,22 @@ def test_parallel_reading_reports_the_first_bad_file(generated, tmp_path, monkey
     for bad in (files[7], files[-3]):
         bad.write_text("id: [unclosed\n", encoding="utf-8")
     monkeypatch.setattr("livergraph.load.PARALLEL_FILES", 1)
+    monkeypatch.setattr("livergraph.load._workers", lambda: 2)
     with pytest.raises(UnreadableInput) as parallel:
         load_records(data)
     with pytest.raises(UnreadableInput) as plain:
         serial(data)
     assert parallel.value.file == plain.value.file == shown_path(files[7], data)
     assert str(parallel.value) == str(plain.value)
+
+
+def test_workers_are_the_free_cores(monkeypatch):
+    from livergraph import load
+    monkeypatch.setattr(load.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert load._workers() == 2
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (1.7, 0.0, 0.0))
+    assert load._workers() == 1
 
 
 def test_paused_gc_resumes_and_cycles_are_still_collected():
@@ -201,3 +212,63 @@ def test_paused_gc_resumes_and_cycles_are_still_collected():
     del a, b
     gc.collect()
     assert ref() is None
+
+
+TRICKY_YAML = [
+    "base: &b {x: 1, y: [a, b]}\nother:\n  <<: *b\n  y: 2\n",            # merge key
+    "a: &l [1, 2]\nb: *l\nc: *l\n",                                         # aliases
+    "&r [1, *r]\n",                                                         # recursive alias
+    "when: 2024-05-01\nat: 2024-05-01T10:00:00Z\nn: 0x1F\nf: .5\nx: ~\ny: yes\nz: 'yes'\n",
+    "bin: !!binary aGVsbG8=\nset: !!set {a, b}\nstr: !!str 12\n",           # explicit tags
+    "? [a, b]\n: complex key\n",                                            # unhashable key
+    "dup: 1\ndup: 2\n'1': one\n1: int one\n",
+    "- {id: x, nested: {deep: [1, {k: v}]}}\n- plain\n- 3.0\n- null\n",
+    "=: value key\n",
+    "",
+]
+
+
+def plain_load(text: str):
+    import yaml
+    from yaml import CSafeLoader
+    return yaml.load(text, Loader=CSafeLoader)
+
+
+def fast_load(text: str):
+    import yaml
+    from livergraph.load import _FastLoader
+    return yaml.load(text, Loader=_FastLoader)
+
+
+@pytest.mark.parametrize("text", TRICKY_YAML)
+def test_the_fast_loader_reads_what_the_safe_loader_reads(text):
+    import yaml
+    try:
+        expected = plain_load(text)
+    except yaml.YAMLError as exc:
+        with pytest.raises(type(exc)) as got:
+            fast_load(text)
+        assert str(got.value) == str(exc)
+        return
+    got = fast_load(text)
+    if text.startswith("&r"):
+        assert got[0] == 1 and got[1] is got
+    else:
+        assert got == expected and repr(got) == repr(expected)
+    if text.startswith("a: &l"):
+        assert got["b"] is got["c"]
+
+
+def test_the_fast_loader_reads_every_data_file_as_the_safe_loader(generated):
+    files = [p for folder in (ROOT / "data", ROOT / "tests", generated)
+             for p in sorted(folder.rglob("*.yaml"))]
+    assert len(files) > 50
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            expected = plain_load(text)
+        except Exception:   # deliberately broken fixtures: both loaders refuse them
+            with pytest.raises(Exception):
+                fast_load(text)
+            continue
+        assert repr(fast_load(text)) == repr(expected), path

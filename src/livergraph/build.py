@@ -127,6 +127,7 @@ class Builder:
         self._literal_cache: dict[tuple, list[Literal]] = {}
         self._concept_cache: dict[tuple, URIRef | None] = {}
         self._subclass: dict[tuple, bool] = {}
+        self._classes: dict[str, URIRef | None] = {}
         self._mapped: dict[URIRef, Property] = {}
         for p in schema.properties.values():
             self._mapped.setdefault(p.iri, p)
@@ -156,7 +157,10 @@ class Builder:
                 raise DataError("record has no 'type'", record=where,
                                 hint="add type: Trial (or another class of the ontology)")
             return default
-        cls = self.schema.class_by_key(str(name))
+        key = str(name)
+        cls = self._classes.get(key)
+        if cls is None:   # one object per class, shared by every statement naming it
+            cls = self._classes[key] = self.schema.class_by_key(key)
         if cls is None:
             raise DataError(f"type {name!r} is not a class of the ontology", record=where,
                             hint="use a class declared in ontology/livergraph.ttl, e.g. Trial, "
@@ -623,7 +627,10 @@ def build(ontology_path: Path, data_dir: Path, *, include_ontology: bool = True)
     vocab = load_vocabulary(data_dir)
     add_generated_terms(vocab, data_dir)
     records = load_records(data_dir)
-    return build_from(schema, vocab, records, include_ontology=include_ontology)
+    with paused_gc():
+        # the records are this function's own: they are let go once their statements are made
+        return _build_from(schema, vocab, records, include_ontology=include_ontology,
+                           release=True)
 
 
 def add_generated_terms(vocab: Vocabulary, data_dir: Path) -> None:
@@ -706,13 +713,24 @@ def fill_graph(graph: Graph, triples: set) -> None:
 
 
 def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
-                include_ontology: bool) -> BuildResult:
+                include_ontology: bool, release: bool = False,
+                describe: bool = True) -> BuildResult:
+    """``release``: empty ``records`` (and drop the builder's references to them) once every
+    statement is made, so their memory is free before the graph's indexes are built.
+    ``describe=False`` leaves the description out (benchmarks/build_speed.py times it apart)."""
     b = Builder(schema, vocab)
     b.index(records)
     if not b.errors:
         b.emit_all()
     if b.errors:
         raise DataErrors(b.errors)
+    n_records = len(records)
+    if release:
+        records.clear()
+        b.top.clear()
+        b.supplements.clear()
+        b.locals.clear()
+        b.by_id.clear()
     add = b._add
     for iri in sorted(b.used_terms):
         term = vocab.terms[iri]
@@ -728,9 +746,9 @@ def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
     triples, b.triples = b.triples, set()
     fill_graph(b.graph, triples)
     del triples
-    if include_ontology:
+    if include_ontology and describe:
         # the published release describes itself (VoID / DCAT); see livergraph.describe
         from . import __version__
         from .describe import add_description
         add_description(b.graph, version=__version__)
-    return BuildResult(b.graph, len(records), data_triples, b.used_terms)
+    return BuildResult(b.graph, n_records, data_triples, b.used_terms)
