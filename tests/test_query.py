@@ -18,10 +18,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from conftest import FIXTURE_ALBUMIN_48W, FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
+from livergraph import cache as cache_module
 from livergraph.cache import cache_dir_for, cached_graph, inputs_key
 from livergraph.cli import cli
 from livergraph.namespaces import LG, LGC, PREFIXES, record_iri
-from livergraph.query import QueryError, analyse, check, find_named, parse_named, run_local
+from livergraph.query import (QueryError, analyse, check, find_named, named_queries, parse_named,
+                              run_local)
 
 TRIAL_A, TRIAL_B = FIXTURE_TRIALS
 STATUS_QUERY = "SELECT ?trial ?status WHERE { ?trial lg:status ?status } ORDER BY ?trial"
@@ -308,9 +310,157 @@ def test_graph_is_cached_and_rebuilt_only_when_inputs_change(mini_data, tmp_path
 
 
 def test_cache_holds_the_whole_built_graph(fixture_build, tmp_path):
+    import pyoxigraph as ox
     graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path, reason=False)
     assert graph.triples == len(fixture_build.graph)
     assert Graph().parse(graph.path, format="nt").isomorphic(fixture_build.graph)
+    lines = graph.path.read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+    # the store holds what the N-Triples file gives Oxigraph (which stores numbers in their
+    # canonical form: "336.0"^^xsd:decimal as 336, xsd:nonNegativeInteger as xsd:integer)
+    store = ox.Store.read_only(str(graph.store))
+    memory = ox.Store()
+    memory.bulk_load(path=str(graph.path), format=ox.RdfFormat.N_TRIPLES)
+    assert len(store) == len(memory) == graph.triples
+
+    def dumped(s):
+        return Graph().parse(data=s.dump(format=ox.RdfFormat.N_TRIPLES,
+                                         from_graph=ox.DefaultGraph()).decode(), format="nt")
+    assert dumped(store).isomorphic(dumped(memory))
+
+
+def _generations(cache):
+    return sorted(p.name for p in cache.iterdir()
+                  if p.name.startswith(cache_module.GENERATION_PREFIX))
+
+
+def test_the_store_is_reused_without_parsing_the_graph_again(mini_data, tmp_path, monkeypatch):
+    import pyoxigraph as ox
+    base = tmp_path / "cache"
+    # where `livergraph query --data mini_data --cache-dir base --no-reason` keeps its graph
+    cache = cache_dir_for(base, mini_data, ROOT / "data") / "asserted"
+    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    first.release()
+    assert (first.store / "CURRENT").is_file() and first.store.parent == first.path.parent
+    meta = json.loads((cache / "meta.json").read_text(encoding="utf-8"))
+    assert meta["generation"] == first.store.parent.name and meta["key"] == first.key
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the cached graph was parsed again")
+    monkeypatch.setattr(ox.Store, "bulk_load", refuse)
+    monkeypatch.setattr(ox.Store, "load", refuse)
+    monkeypatch.setattr(cache_module, "_install", refuse)
+    argv = ["query", "--data", str(mini_data), "--cache-dir", str(base), "--no-reason",
+            "--format", "csv", f"ASK {{ trial:{TRIAL_B} lg:status ?s }}"]
+    result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+    assert result.exit_code == 0 and result.stdout == "true\n", result.output
+    again = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    assert not again.rebuilt and again.store == first.store
+    answer = run_local(STATUS_QUERY, again.store, again.prefixes, fmt="csv")
+    assert answer.data.decode().splitlines() == [
+        "trial,status", f"{PREFIXES['trial']}{TRIAL_A},{PREFIXES['lgc']}status-COMPLETED",
+        f"{PREFIXES['trial']}{TRIAL_B},{PREFIXES['lgc']}status-RECRUITING"]
+
+
+def test_a_stale_key_rebuilds_and_removes_the_old_store(mini_data, tmp_path):
+    cache = tmp_path / "cache"
+    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    first.release()
+    path = mini_data / "trials" / f"{TRIAL_B}.yaml"
+    stamp = time.time() + 5
+    os.utime(path, (stamp, stamp))
+    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    assert second.rebuilt and second.key != first.key
+    assert _generations(cache) == [second.store.parent.name]
+    assert not first.store.exists()
+
+
+def test_a_store_in_use_is_kept_until_no_query_holds_it(mini_data, tmp_path):
+    cache = tmp_path / "cache"
+    held = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
+                          rebuild=True)
+    # the first graph is still being read: the rebuild leaves it in place, and it answers
+    assert second.store != held.store and held.store.is_dir()
+    answer = run_local(f"ASK {{ trial:{TRIAL_B} lg:status ?s }}", held.store, held.prefixes)
+    assert answer.boolean is True
+    held.release()
+    second.release()
+    third = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
+                         rebuild=True)
+    third.release()
+    assert _generations(cache) == [third.store.parent.name]
+
+
+def test_a_half_built_store_is_never_used(mini_data, tmp_path, monkeypatch):
+    base = tmp_path / "cache"
+    # where `livergraph query --data mini_data --cache-dir base --no-reason` keeps its graph
+    cache = cache_dir_for(base, mini_data, ROOT / "data") / "asserted"
+    good = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    good.release()
+    real = cache_module._write_generation
+
+    def crash(target, source, triples):
+        real(target, source, triples)      # everything written, then the disk is full
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(cache_module, "_write_generation", crash)
+    result = CliRunner().invoke(cli, ["query", "--data", str(mini_data), "--cache-dir",
+                                      str(base), "--no-reason", "--rebuild", "ASK {}"])
+    assert result.exit_code == 2 and "cannot write the graph cache" in result.output
+    assert "Traceback" not in result.output
+    monkeypatch.undo()
+    # the failed build left nothing behind, and the graph built before is still the current one
+    assert _generations(cache) == [good.store.parent.name]
+    assert not [p for p in cache.iterdir() if p.name.startswith(cache_module.TEMP_PREFIX)]
+    again = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    assert not again.rebuilt and again.store == good.store
+    again.release()
+    # a store cut short (its database files missing) that the meta file names is rebuilt
+    (good.store / "CURRENT").unlink()
+    rebuilt = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    assert rebuilt.rebuilt and rebuilt.store != good.store
+    assert run_local(STATUS_QUERY, rebuilt.store, rebuilt.prefixes, fmt="csv").data.count(
+        b"\n") == 3
+    # the leftovers of an interrupted build are cleared by the next build
+    leftover = cache / f"{cache_module.TEMP_PREFIX}crashed"
+    (leftover / "store").mkdir(parents=True)
+    rebuilt.release()
+    cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False, rebuild=True)
+    assert not leftover.exists()
+
+
+def _query_in_child(store, text, prefixes, out):
+    out.put(run_local(text, store, prefixes, fmt="csv").data)
+
+
+def test_concurrent_queries_open_the_store_read_only(mini_data, tmp_path):
+    import multiprocessing
+    cache = tmp_path / "cache"
+    graph = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
+    before = {p.relative_to(graph.store): (p.stat().st_size, p.stat().st_mtime_ns)
+              for p in graph.store.rglob("*")}
+    expected = run_local(STATUS_QUERY, graph.store, graph.prefixes, fmt="csv").data
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    children = [ctx.Process(target=_query_in_child,
+                            args=(graph.store, STATUS_QUERY, graph.prefixes, out))
+                for _ in range(4)]
+    for child in children:
+        child.start()
+    # and two read-only opens in this process at the same time
+    import pyoxigraph as ox
+    a, b = ox.Store.read_only(str(graph.store)), ox.Store.read_only(str(graph.store))
+    assert len(a) == len(b) == graph.triples
+    answers = [out.get(timeout=60) for _ in children]
+    for child in children:
+        child.join(60)
+        assert child.exitcode == 0
+    assert answers == [expected] * 4
+    # reading never changes the store
+    after = {p.relative_to(graph.store): (p.stat().st_size, p.stat().st_mtime_ns)
+             for p in graph.store.rglob("*")}
+    assert after == before
+    assert len(expected.splitlines()) == 3
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the HermiT reasoner needs Java")
@@ -595,3 +745,28 @@ def test_output_suffix_json_means_json_ld_for_graph_results(run, tmp_path):
     out = tmp_path / "graph.json"
     assert run(CONSTRUCT, "-o", out).exit_code == 0
     assert len(Graph().parse(out, format="json-ld")) == 3
+
+
+def test_query_scale_benchmark_times_every_named_query(tmp_path):
+    """benchmarks/query_scale.py on the fixture's graph: the cache install, the store's open and
+    every named query, with the rows each gives."""
+    import subprocess
+    import sys
+    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path / "c", reason=False)
+    out = tmp_path / "scale.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "query_scale.py"),
+                           str(graph.path), "--runs", "1", "--cache-dir", str(tmp_path / "b"),
+                           "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["triples"] == graph.triples and report["mode"] == "store"
+    assert report["store_bytes"] > 0 and report["bulk_load_s"] > 0
+    names = {q.name for q in named_queries(ROOT / "queries")}
+    assert set(report["queries"]) == names
+    assert all(e["rows"] is not None and "note" not in e for e in report["queries"].values())
+    # the status query lists both fixture trials
+    expected = run_local(find_named(ROOT / "queries", "trials-by-status").text, graph.path,
+                         graph.prefixes, fmt="csv").data
+    assert report["queries"]["trials-by-status"]["rows"] == len(expected.splitlines()) - 1
+    for name in names:
+        assert name in done.stdout

@@ -4,7 +4,8 @@
   it uses and whether it calls ``SERVICE``, without a full parse;
 * ``check`` refuses SPARQL Update (the graph is read-only), ``SERVICE`` unless allowed, and
   prefixes that are neither predeclared nor declared in the query;
-* ``run_local`` answers a query on the cached graph (``livergraph.cache``) with pyoxigraph, or with
+* ``run_local`` answers a query on the cached graph (``livergraph.cache``) with pyoxigraph, which
+  opens the cache's on-disk store read-only (or parses an N-Triples file into memory), or with
   rdflib's engine for cross-checking, optionally in a child process stopped after a timeout;
 * ``named_queries`` / ``find_named`` read the library of questions in ``queries/*.rq``.
 
@@ -355,7 +356,8 @@ def format_for_output(path: Path, text: str) -> str | None:
 def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str = "table",
               lang: str = "en", engine: str = "oxigraph", allow_service: bool = False,
               timeout: float | None = None) -> Answer:
-    """Answer ``text`` on the cached graph (N-Triples at ``graph_path``) in ``fmt``."""
+    """Answer ``text`` on the graph at ``graph_path`` in ``fmt``: an Oxigraph store directory
+    (the cache's, opened read-only in milliseconds) or an N-Triples file (parsed into memory)."""
     info = check(text, prefixes, allow_service=allow_service)
     fmt = check_format(info.form, fmt)
     if engine not in ENGINES:
@@ -372,9 +374,7 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
     import pyoxigraph as ox
 
     from . import results
-    store = ox.Store()
-    # lenient: the cache is N-Triples written by rdflib from the validated build
-    store.bulk_load(path=graph_path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store = open_store(graph_path)
     try:
         result = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
@@ -390,6 +390,26 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
         return Answer(form, results.render_triples(result, fmt, prefixes))
     except OSError as exc:   # raised while evaluating lazily (SERVICE, ...)
         raise QueryError(f"the query failed: {exc}") from None
+
+
+def open_store(graph_path):
+    """A pyoxigraph store of the graph at ``graph_path``: a store directory opened read-only
+    (queries never write, and any number of them may read it at once), or an N-Triples file
+    bulk-loaded into memory."""
+    import os
+
+    import pyoxigraph as ox
+    if os.path.isdir(graph_path):
+        try:
+            return ox.Store.read_only(str(graph_path))
+        except OSError as exc:
+            raise UnreadableInput(f"cannot open the graph store: {exc}", file=str(graph_path),
+                                  hint="rebuild the cache with `livergraph query --rebuild`"
+                                  ) from None
+    store = ox.Store()
+    # lenient: the cache is N-Triples written by rdflib from the validated build
+    store.bulk_load(path=str(graph_path), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return store
 
 
 def _store_labels(store):
@@ -409,14 +429,21 @@ def _store_labels(store):
 
 
 def _rdflib_graph(path: str):
-    """The cached graph parsed by rdflib, kept for the process (it is read-only)."""
+    """The graph parsed by rdflib, kept for the process (it is read-only): from an N-Triples
+    file, or dumped from a store directory."""
     import os
     st = os.stat(path)
     key = (str(path), st.st_mtime_ns, st.st_size)
     if _RDFLIB_GRAPHS.get("key") != key:
         from rdflib import Graph
         graph = Graph()
-        graph.parse(path, format="nt")
+        if os.path.isdir(path):
+            import pyoxigraph as ox
+            graph.parse(data=open_store(path).dump(format=ox.RdfFormat.N_TRIPLES,
+                                                   from_graph=ox.DefaultGraph()),
+                        format="nt")
+        else:
+            graph.parse(path, format="nt")
         _RDFLIB_GRAPHS.update(key=key, graph=graph)
     return _RDFLIB_GRAPHS["graph"]
 

@@ -61,7 +61,9 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     echo 'ASK { trial:NCT01220492 lg:status lgc:status-COMPLETED }' | livergraph query -
 
     The graph (with the reasoner's inferred types, as `livergraph build` makes it) is built once
-    and cached under dist/cache; it is rebuilt only when the ontology, shapes or data change. ASK prints true or false and exits 0 or 1. SPARQL Update is refused.
+    and cached under dist/cache as an Oxigraph store that each query opens read-only; it is
+    rebuilt only when the ontology, shapes or data change. ASK prints true or false and exits 0
+    or 1. SPARQL Update is refused.
     """
     from ..errors import UnreadableInput
 
@@ -96,7 +98,9 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
                              on_rebuild=lambda why: click.echo(
                                  f"building the graph for queries ({why}) ...", err=True),
                              on_warning=lambda text: click.echo(f"warning: {text}", err=True))
-        answer = run_local(text, graph.path, graph.prefixes, fmt=fmt, lang=lang, engine=engine,
+        # oxigraph opens the cached store read-only; rdflib parses the cached N-Triples
+        source = graph.store if engine == "oxigraph" and graph.store else graph.path
+        answer = run_local(text, source, graph.prefixes, fmt=fmt, lang=lang, engine=engine,
                            allow_service=allow_service, timeout=timeout)
     if output is not None:
         from ..serialize import write_atomic
