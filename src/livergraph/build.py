@@ -68,6 +68,7 @@ DAYS_PER = (Decimal("365.25"), Decimal("30.4375"), Decimal(1), Decimal(1) / 24,
             Decimal(1) / 1440, Decimal(1) / 86400)
 _CACHED_TEXT = 40          # strings up to this length have their literals cached
 RESERVED_KEYS = {"type", "id", "supplement"}
+_UNSEEN = object()
 
 
 def duration_days(text: str) -> Decimal:
@@ -125,9 +126,11 @@ class Builder:
         # caches: the same value of the same property gives the same (immutable) terms, so
         # they are made once and shared, which saves time and memory on large data sets
         self._literal_cache: dict[tuple, list[Literal]] = {}
+        self._lang_cache: dict[tuple[str, str], Literal] = {}
         self._concept_cache: dict[tuple, URIRef | None] = {}
         self._subclass: dict[tuple, bool] = {}
         self._classes: dict[str, URIRef | None] = {}
+        self._expanded: dict[str, URIRef | None] = {}   # CURIE -> IRI
         self._mapped: dict[URIRef, Property] = {}
         for p in schema.properties.values():
             self._mapped.setdefault(p.iri, p)
@@ -428,7 +431,11 @@ class Builder:
         if not isinstance(value, str):
             raise DataError(f"{prop.key!r}: expected a reference, got {value!r}", record=path)
         rng = prop.range
-        iri = expand_curie(value) if ":" in value else None
+        iri = None
+        if ":" in value:
+            iri = self._expanded.get(value, _UNSEEN)
+            if iri is _UNSEEN:   # one object per term, shared by every statement naming it
+                iri = self._expanded[value] = expand_curie(value)
         if iri is not None:
             return self._check_curie(value, iri, prop, path)
         if self.is_concept_class(rng):
@@ -515,6 +522,16 @@ class Builder:
             return hit
         return self._literals(v, prop, path)
 
+    def _text(self, text: str, lang: str) -> Literal:
+        """A language-tagged literal; short ones (labels of codes) are made once."""
+        if len(text) > _CACHED_TEXT:
+            return Literal(text, lang=lang)
+        key = (text, lang)
+        lit = self._lang_cache.get(key)
+        if lit is None:
+            lit = self._lang_cache[key] = Literal(text, lang=lang)
+        return lit
+
     def _literals(self, v: Any, prop: Property, path: str) -> list[Literal]:
         rng = prop.range
         name = prop.key
@@ -529,7 +546,7 @@ class Builder:
                         raise DataError(f"{name!r}: {lang!r} is not a language tag", record=path)
                     if not isinstance(text, str) or not text.strip():
                         raise DataError(f"{name!r}@{lang} must be non-empty text", record=path)
-                    out.append(Literal(text, lang=str(lang)))
+                    out.append(self._text(text, str(lang)))
                 return out
             if isinstance(v, (dict, list)):
                 raise DataError(f"{name!r} takes a single value, not a {type(v).__name__}",
