@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 STUDY_EVERY = 20          # one trial in twenty has a published study with measurements
 NCT_BASE = 90_000_000
 SOURCE_ID = "synthetic-benchmark"
@@ -97,9 +97,10 @@ def organization(k: int) -> dict:
     city = CITIES[k % len(CITIES)]
     kind_en, kind_zh = KINDS[(k // len(CITIES)) % len(KINDS)]
     name_en = f"{city} {kind_en} No. {k + 1}"
+    name_zh = f"{city}第{k + 1}{kind_zh}"
     return {"type": "Organization", "id": f"sponsor-{k + 1:06d}",
-            "label": {"en": name_en, "zh-Hant": f"{city}第{k + 1}{kind_zh}"},
-            "name": {"en": name_en}, "city": city,
+            "label": {"en": name_en, "zh-Hant": name_zh},
+            "name": {"en": name_en, "zh-Hant": name_zh}, "city": city,
             "agencyClass": "INDUSTRY" if kind_en.startswith("Biotech") else "OTHER"}
 
 

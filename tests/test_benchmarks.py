@@ -83,6 +83,15 @@ def test_generated_data_builds_with_the_shape_of_real_trials(generated_build):
     assert g.value(m, PROV.wasDerivedFrom) == source                 # provenance inherited
 
 
+def test_generated_data_conforms_to_the_shapes(generated_build):
+    """`livergraph build` validates: synthetic data with violations would not be written at all,
+    so the benchmark would time a refusal."""
+    from livergraph.validate import load_shapes, validate
+    report = validate(generated_build.graph, *load_shapes(ROOT / "shapes"))
+    assert report.conforms, [r.message for r in report.results if r.severity == "violation"][:3]
+    assert report.counts["warning"] > 0      # the generated data-quality issues are reported
+
+
 def test_generated_graph_serializes_byte_identically(generated_build, generated):
     first, second = io.StringIO(), io.StringIO()
     write_turtle(generated_build.graph, first)
