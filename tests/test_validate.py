@@ -247,3 +247,13 @@ def test_validate_command_on_the_bundled_data_conforms_with_seed_warnings():
         in result.output
     assert "[mistranslation] 完全的 (\"complete, total\")" in result.output
     assert "[off-topic] " in result.output and "[contradiction] " in result.output
+
+
+@pytest.mark.skipif(not (DATA / "trials").is_dir(), reason="the bundled data is not curated yet")
+def test_validate_plain_gives_the_same_report_as_the_default_engine(tmp_path):
+    default = run("validate", "--root", ROOT, "--format", "json")
+    plain = run("validate", "--root", ROOT, "--format", "json", "--plain")
+    assert default.exit_code == plain.exit_code == 0
+    a, b = json.loads(default.output), json.loads(plain.output)
+    assert a["results"] == b["results"] and a["counts"] == b["counts"]
+    assert a["counts"]["warning"] == 32 and a["counts"]["info"] == 50

@@ -293,9 +293,10 @@ def _scaled(graph: Graph, shapes: Graph, workers: int, chunk_size: int) -> Graph
     return report
 
 
-def validate_paths(paths: Iterable[Path], ontology_path: Path, shapes_dir: Path) -> Report:
+def validate_paths(paths: Iterable[Path], ontology_path: Path, shapes_dir: Path, *,
+                   engine: str = "auto") -> Report:
     shapes, files = load_shapes(shapes_dir)
-    return validate(read_graph(paths, ontology_path), shapes, files)
+    return validate(read_graph(paths, ontology_path), shapes, files, engine=engine)
 
 
 def _result(rg: Graph, node, data: Graph, shapes: Graph) -> Result:

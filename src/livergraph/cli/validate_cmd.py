@@ -19,7 +19,10 @@ from .options import output_option, paths_for, root_option
               help="text: a report grouped by data file and record; turtle: the standard SHACL "
                    "validation report; json: for tools.")
 @output_option("default: standard output")
-def command(root, files, shapes_dir, fmt, output):
+@click.option("--plain", is_flag=True,
+              help="run pySHACL over the whole graph, the reference the default engine is "
+                   "tested against (the same results; much slower on large graphs)")
+def command(root, files, shapes_dir, fmt, output, plain):
     """Check the knowledge graph against the SHACL shapes in shapes/.
 
     With no FILES, builds the bundled data (ROOT/data) in memory and validates it. FILES may be
@@ -35,7 +38,8 @@ def command(root, files, shapes_dir, fmt, output):
     from ..validate import WRITERS, validate_paths
 
     paths = paths_for(root)
-    report = validate_paths(files or [paths.data], paths.ontology, shapes_dir or paths.shapes)
+    report = validate_paths(files or [paths.data], paths.ontology, shapes_dir or paths.shapes,
+                            engine="plain" if plain else "auto")
     writer = WRITERS[fmt]
     if output is None:
         import io
