@@ -566,9 +566,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated numbers of trials (default: 1000,10000,100000)")
     ap.add_argument("--skip-plain", action="store_true",
                     help="do not run the plain way at all (ratios are then extrapolated or empty)")
-    ap.add_argument("--plain-max", type=int, default=10_000,
+    ap.add_argument("--plain-max", type=int, default=1_000,
                     help="run the plain way up to this many trials; extrapolate above "
-                         "(default: 10000)")
+                         "(default: 1000; pySHACL over the whole graph takes 10 minutes there)")
     ap.add_argument("--stages", default="", help="comma-separated stage names to run (default: "
                                                  "all)")
     ap.add_argument("--skip", default="", help="comma-separated stage names not to run; "
@@ -577,7 +577,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="where generated data and outputs go (default: %(default)s)")
     ap.add_argument("--results", type=Path, default=HERE / "results")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=900, help="seconds per stage")
+    ap.add_argument("--timeout", type=float, default=1800,
+                    help="seconds per stage (default: 1800; a whole build of 100,000 trials "
+                         "takes about 15 minutes here)")
     ap.add_argument("--combine", nargs="+", type=Path, metavar="RUN.json",
                     help="do not run: merge the sizes of earlier runs' JSON files into one "
                          "table (and latest.json), e.g. a 100,000 run made apart")
