@@ -145,7 +145,8 @@ def _reason(work: Path, modular: bool) -> dict:
     result = _built(work)
     out, s, c = _timed(lambda: reason(result.graph, modular=modular))
     return {"seconds": s, "cpu": c, "triples": len(result.graph),
-            "note": f"{len(out.inferred)} inferred types; HermiT, {out.method}"}
+            "note": f"{len(out.inferred)} inferred types; HermiT, {out.method}"
+                    + (f" ({out.kinds} kinds of record)" if out.kinds else "")}
 
 
 def stage_reason(work: Path) -> dict:

@@ -54,6 +54,7 @@ class ReasoningResult:
     seconds: float
     counts: dict[URIRef, int] = field(default_factory=dict)
     method: str = "whole graph"                      # or "modular": see reason.modular_input
+    kinds: int | None = None                         # representatives HermiT classified (modular)
 
 
 class ReasonerUnavailable(LivergraphError):
@@ -104,17 +105,26 @@ REPRESENTATIVE = "urn:livergraph:reasoner:representative:"
 
 def subject_objects(graph: Graph, p: URIRef):
     """(subject, object) pairs of ``p``, read straight from the index of rdflib's in-memory store
-    when ``graph`` is alone in it (rdflib's own ``subject_objects`` spends ~9 µs a triple on
-    working out named graphs, which a plain Graph does not have), else through rdflib."""
-    store = graph.store
-    pos = getattr(store, "_Memory__pos", None)
-    contexts = getattr(store, "_Memory__all_contexts", None)
-    if pos is None or contexts is None or len(contexts) > 1:
+    when ``graph`` is alone in it (``serialize.sole_memory_index``; rdflib's own
+    ``subject_objects`` spends ~9 µs a triple on working out named graphs), else through rdflib."""
+    from .serialize import sole_memory_index
+    if sole_memory_index(graph) is None:
         yield from graph.subject_objects(p)
         return
-    for o, subjects in list(pos.get(p, {}).items()):
+    for o, subjects in list(graph.store._Memory__pos.get(p, {}).items()):
         for s in list(subjects):
             yield s, o
+
+
+def _with_subproperties(graph: Graph, props: set) -> set:
+    """``props`` and every property declared a subproperty of one of them, at any depth."""
+    found, todo = set(props), list(props)
+    while todo:
+        for sub in graph.subjects(RDFS.subPropertyOf, todo.pop()):
+            if isinstance(sub, URIRef) and sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return found
 
 
 class _Input:
@@ -133,23 +143,11 @@ class _Input:
         self.ontology_props = set(graph.subjects(RDF.type, OWL.ObjectProperty))
         self.functional = set(graph.subjects(RDF.type, OWL.FunctionalProperty)) \
             & self.ontology_props
-        relevant = self.functional | {o for o in graph.objects(None, OWL.onProperty)
-                                      if isinstance(o, URIRef)}
-        # a statement of a subproperty is one of its superproperty too
-        todo = list(relevant)
-        while todo:
-            for sub in graph.subjects(RDFS.subPropertyOf, todo.pop()):
-                if isinstance(sub, URIRef) and sub not in relevant:
-                    relevant.add(sub)
-                    todo.append(sub)
-        self.relevant = relevant
         restricted = {o for o in graph.objects(None, OWL.onProperty) if isinstance(o, URIRef)}
-        todo = list(restricted)
-        while todo:
-            for sub in graph.subjects(RDFS.subPropertyOf, todo.pop()):
-                if isinstance(sub, URIRef) and sub not in restricted:
-                    restricted.add(sub)
-                    todo.append(sub)
+        # a statement of a subproperty is one of its superproperty too
+        relevant = _with_subproperties(graph, self.functional | restricted)
+        self.relevant = relevant
+        restricted = _with_subproperties(graph, restricted)
         # functional properties no class definition reads (such as lg:status): one value tells
         # nothing about the record but that it has one; two different values contradict
         self.functional_only = {p for p in self.functional - restricted
@@ -430,9 +428,10 @@ def _memberships(world, classes: list[URIRef],
 
 
 def classify(graph: Graph, classes: list[URIRef], *, contradictions: bool = True,
-             modular: bool = True) -> tuple[dict[URIRef, set[URIRef]], str]:
-    """The members of ``classes`` as HermiT infers them, and how it was asked: "modular" (one
-    representative per kind of record, see ``modular_input``) or "whole graph". Raises
+             modular: bool = True) -> tuple[dict[URIRef, set[URIRef]], str, int | None]:
+    """The members of ``classes`` as HermiT infers them, how it was asked: "modular" (one
+    representative per kind of record, see ``modular_input``) or "whole graph", and how many
+    kinds of record there were (None for the whole graph). Raises
     owlready2.OwlReadyInconsistentOntologyError when the graph is inconsistent."""
     if modular:
         from .load import paused_gc
@@ -447,9 +446,9 @@ def classify(graph: Graph, classes: list[URIRef], *, contradictions: bool = True
             for world in _run_hermit_parts(given.parts):
                 for cls, inds in _memberships(world, classes, given.members).items():
                     found[cls] |= inds
-            return found, "modular"
+            return found, "modular", len(given.members)
     world = _run_hermit(reasoner_input(graph, contradictions=contradictions))
-    return _memberships(world, classes), "whole graph"
+    return _memberships(world, classes), "whole graph", None
 
 
 def reason(graph: Graph, *, modular: bool = True) -> ReasoningResult:
@@ -463,7 +462,7 @@ def reason(graph: Graph, *, modular: bool = True) -> ReasoningResult:
     start = time.perf_counter()
     classes = defined_classes(graph)
     try:
-        members, how = classify(graph, classes, modular=modular)
+        members, how, kinds = classify(graph, classes, modular=modular)
     except owlready2.OwlReadyInconsistentOntologyError:
         raise DataError("the graph is logically inconsistent (HermiT):\n"
                         + "\n".join("  - " + f for f in explain_inconsistency(graph)),
@@ -472,7 +471,7 @@ def reason(graph: Graph, *, modular: bool = True) -> ReasoningResult:
     inferred = sorted((ind, cls) for cls, inds in members.items() for ind in inds
                       if (ind, RDF.type, cls) not in graph or (ind, LG.inferredType, cls) in graph)
     counts = {cls: len(members[cls]) for cls in classes}
-    return ReasoningResult(inferred, classes, time.perf_counter() - start, counts, how)
+    return ReasoningResult(inferred, classes, time.perf_counter() - start, counts, how, kinds)
 
 
 def add_inferred(graph: Graph, result: ReasoningResult) -> int:
@@ -539,7 +538,7 @@ def explain_inconsistency(graph: Graph) -> list[str]:
     pairs = _disjoint_pairs(graph)
     classes = sorted({c for pair in pairs for c in pair})
     try:
-        members, _ = classify(graph, classes, contradictions=False)
+        members, _, _ = classify(graph, classes, contradictions=False)
     except Exception:  # the relaxed graph should be consistent; if not, say what we know
         members = {c: {s for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
                    for c in classes}

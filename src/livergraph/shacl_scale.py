@@ -650,10 +650,10 @@ _SHARED: dict = {}      # what forked workers read (set before the fork, never c
 
 
 def subjects_of(graph: Graph) -> list:
-    store = graph.store
-    spo = getattr(store, "_Memory__spo", None)
-    if isinstance(spo, dict) and type(store).__name__ == "Memory":
-        return list(spo.keys())
+    from .serialize import sole_memory_index
+    spo = sole_memory_index(graph)
+    if spo is not None:      # keys left empty by removed statements are skipped
+        return [s for s, po in spo.items() if any(po.values())]
     return list(dict.fromkeys(graph.subjects()))
 
 
