@@ -70,10 +70,10 @@ def _paths(work: Path) -> dict[str, Path]:
 
 
 def _inputs(work: Path):
-    from livergraph import build
-    from livergraph.load import load_records
-    from livergraph.schema import load_schema
-    from livergraph.vocabulary import load_vocabulary
+    from livergraph.model import build
+    from livergraph.model.load import load_records
+    from livergraph.model.schema import load_schema
+    from livergraph.model.vocabulary import load_vocabulary
     data = _paths(work)["data"]
     schema = load_schema(ROOT / "ontology" / "livergraph.ttl")
     vocab = load_vocabulary(data)
@@ -83,7 +83,7 @@ def _inputs(work: Path):
 
 
 def _built(work: Path):
-    from livergraph.build import build
+    from livergraph.model.build import build
     return build(ROOT / "ontology" / "livergraph.ttl", _paths(work)["data"])
 
 
@@ -101,15 +101,15 @@ def _timed(fn):
 
 
 def stage_load(work: Path) -> dict:
-    from livergraph.load import load_records
-    from livergraph.vocabulary import load_vocabulary
+    from livergraph.model.load import load_records
+    from livergraph.model.vocabulary import load_vocabulary
     data = _paths(work)["data"]
     (vocab, records), s, c = _timed(lambda: (load_vocabulary(data), load_records(data)))
     return {"seconds": s, "cpu": c, "items": len(records), "note": "YAML files -> records"}
 
 
 def stage_build(work: Path) -> dict:
-    from livergraph.build import build_from
+    from livergraph.model.build import build_from
     schema, vocab, records = _inputs(work)
     result, s, c = _timed(lambda: build_from(schema, vocab, records))
     return {"seconds": s, "cpu": c, "triples": len(result.graph),
@@ -118,9 +118,9 @@ def stage_build(work: Path) -> dict:
 
 def stage_validate(work: Path) -> dict:
     try:
-        from livergraph.validate import load_shapes, validate
+        from livergraph.validate.shacl import load_shapes, validate
     except ImportError:
-        raise Skip("livergraph.validate not there yet") from None
+        raise Skip("livergraph.validate.shacl not there yet") from None
     result = _built(work)
     shapes, files = load_shapes(ROOT / "shapes")
     report, s, c = _timed(lambda: validate(result.graph, shapes, files))
@@ -131,7 +131,7 @@ def stage_validate(work: Path) -> dict:
 
 def stage_validate_plain(work: Path) -> dict:
     import pyshacl
-    from livergraph.validate import load_shapes
+    from livergraph.validate.shacl import load_shapes
     result = _built(work)
     shapes, _ = load_shapes(ROOT / "shapes")
     _, s, c = _timed(lambda: pyshacl.validate(result.graph, shacl_graph=shapes, inference="none",
@@ -141,7 +141,7 @@ def stage_validate_plain(work: Path) -> dict:
 
 
 def _reason(work: Path, modular: bool) -> dict:
-    from livergraph.reason import reason
+    from livergraph.reason.hermit import reason
     result = _built(work)
     out, s, c = _timed(lambda: reason(result.graph, modular=modular))
     return {"seconds": s, "cpu": c, "triples": len(result.graph),
@@ -150,7 +150,7 @@ def _reason(work: Path, modular: bool) -> dict:
 
 
 def stage_reason(work: Path) -> dict:
-    """HermiT on one representative per kind of record (livergraph.reason.modular_input)."""
+    """HermiT on one representative per kind of record (livergraph.reason.hermit.modular_input)."""
     return _reason(work, True)
 
 
@@ -160,7 +160,7 @@ def stage_reason_plain(work: Path) -> dict:
 
 
 def stage_serialize(work: Path) -> dict:
-    from livergraph.serialize import write_turtle
+    from livergraph.io.turtle import write_turtle
     p = _paths(work)
     result = _built(work)
 
@@ -173,7 +173,7 @@ def stage_serialize(work: Path) -> dict:
     ox.serialize(ox.parse(path=str(p["ttl"]), format=ox.RdfFormat.TURTLE), output=str(p["nt"]),
                  format=ox.RdfFormat.N_TRIPLES)
     return {"seconds": s, "cpu": c, "triples": n, "bytes": p["ttl"].stat().st_size,
-            "note": "livergraph.serialize.write_turtle (canonical)"}
+            "note": "livergraph.io.turtle.write_turtle (canonical)"}
 
 
 def stage_serialize_plain(work: Path) -> dict:
@@ -246,9 +246,9 @@ def stage_join_plain(work: Path) -> dict:
 
 def _named():
     try:
-        from livergraph.query import named_queries
+        from livergraph.query.engine import named_queries
     except ImportError:
-        raise Skip("livergraph.query not there yet") from None
+        raise Skip("livergraph.query.engine not there yet") from None
     return [q for q in named_queries(ROOT / "queries") if not q.params]
 
 

@@ -20,7 +20,6 @@ peak RSS so far (MB) and triples per second.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import tempfile
@@ -85,12 +84,13 @@ class _Stage:
 
 def run(data_dir: Path, out: Path | None, profile: str | None) -> list:
     from livergraph import __version__
-    from livergraph.build import _build_from, add_generated_terms
-    from livergraph.describe import add_description
-    from livergraph.load import load_records, paused_gc, require_data_dir
-    from livergraph.schema import load_ontology_graph, schema_from_graph
-    from livergraph.serialize import write_atomic, write_turtle
-    from livergraph.vocabulary import load_vocabulary
+    from livergraph.model.build import _build_from, add_generated_terms
+    from livergraph.model.description import add_description
+    from livergraph.model.load import load_records, paused_gc, require_data_dir
+    from livergraph.model.schema import load_ontology_graph, schema_from_graph
+    from livergraph.io.turtle import write_turtle
+    from livergraph.io.atomic import write_atomic
+    from livergraph.model.vocabulary import load_vocabulary
     from livergraph.project import Paths
 
     rows: list = []

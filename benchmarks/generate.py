@@ -233,7 +233,7 @@ def mappings() -> dict[str, dict]:
 def generate(n: int, out: Path, seed: int = 1) -> Path:
     """Write the data directory for ``n`` trials under ``out/data`` and return its path."""
     sys.path.insert(0, str(ROOT / "src"))
-    from livergraph.lint import dump   # canonical form: the generated data passes `lint --check`
+    from livergraph.model.lint import dump   # canonical form: the generated data passes `lint --check`
 
     data = Path(out) / "data"
     if data.exists():

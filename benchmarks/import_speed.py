@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=10_000, help="records (10000)")
     parser.add_argument("--build", action="store_true", help="also time livergraph build")
     args = parser.parse_args()
-    from livergraph.ctgov import import_files
+    from livergraph.registry.ctgov.importer import import_files
     ontology = ROOT / "ontology" / "livergraph.ttl"
     with tempfile.TemporaryDirectory(prefix="lg-import-") as tmp:
         tmp = Path(tmp)
@@ -84,7 +84,7 @@ def main() -> None:
             print(f"{run}: {args.n} records in {seconds:.1f} s = {args.n / seconds:.0f} "
                   f"records/s ({len(result.written)} files written)")
         if args.build:
-            from livergraph.build import build
+            from livergraph.model.build import build
             t0 = time.perf_counter()
             graph = build(ontology, data).graph
             print(f"build: {len(graph)} triples in {time.perf_counter() - t0:.1f} s")

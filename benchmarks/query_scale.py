@@ -3,7 +3,7 @@
 Given a built graph as N-Triples (for example a synthetic one from ``benchmarks/generate.py`` and
 ``livergraph build --no-reason``), the script
 
-1. installs it as the query cache (``livergraph.cache.install_ntriples``: sorted N-Triples copied
+1. installs it as the query cache (``livergraph.publish.store.install_ntriples``: sorted N-Triples copied
    into place and bulk-loaded into an on-disk Oxigraph store), timing that one-off step and the
    bulk load's throughput against pyoxigraph's N-Triples parser alone;
 2. times opening the store read-only;
@@ -36,10 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from livergraph import results  # noqa: E402
-from livergraph.cache import cache_dir_for, cache_key, install_ntriples  # noqa: E402
+from livergraph.query import render as results  # noqa: E402
+from livergraph.publish.store import cache_dir_for, cache_key, install_ntriples  # noqa: E402
 from livergraph.namespaces import PREFIXES  # noqa: E402
-from livergraph.query import (_store_labels, call_with_timeout, named_queries,  # noqa: E402
+from livergraph.query.engine import (_store_labels, call_with_timeout, named_queries,  # noqa: E402
                               open_store)
 
 
@@ -78,7 +78,7 @@ def _timed_memory_query(_unused: str, text: str) -> tuple[float, float, int]:
 
 
 def _rekey(directory: Path, key: str) -> None:
-    from livergraph.serialize import write_atomic
+    from livergraph.io.atomic import write_atomic
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     meta["key"] = key
     write_atomic(directory / "meta.json",

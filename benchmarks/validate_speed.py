@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/validate_speed.py GRAPH --workers 1 --chunk 5000
 
 The input is a built graph (N-Triples or Turtle, read with rdflib, the ontology added if it is
-missing) or a curated data directory (built with livergraph.build.build first). Reading or building
+missing) or a curated data directory (built with livergraph.model.build.build first). Reading or building
 is not timed. Printed: triples, seconds (wall and this process's CPU), triples per second, the
 number of results by severity, and peak resident memory of this process and of its largest worker
 (``ru_maxrss``; a worker shares the graph with this process copy-on-write, so the two figures
@@ -30,10 +30,10 @@ def _rss_mb(who) -> float:
 
 
 def load(path: Path):
-    from livergraph.validate import read_graph, with_ontology
+    from livergraph.validate.shacl import read_graph, with_ontology
     ontology = ROOT / "ontology" / "livergraph.ttl"
     if path.is_dir():
-        from livergraph.build import build
+        from livergraph.model.build import build
         return build(ontology, path).graph
     return with_ontology(read_graph([path], ontology), ontology)
 
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--chunk", type=int, default=None, help="subjects per chunk")
     args = ap.parse_args(argv)
-    from livergraph.validate import load_shapes, validate
+    from livergraph.validate.shacl import load_shapes, validate
 
     t0 = time.perf_counter()
     graph = load(args.input)

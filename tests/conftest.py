@@ -21,7 +21,7 @@ FIXTURE_ALBUMIN_48W = "33.9"     # g/L, treated arm at 48 weeks (P336D)
 
 @pytest.fixture(scope="session")
 def fixture_build():
-    from livergraph.build import build
+    from livergraph.model.build import build
     return build(ONTOLOGY, FIXTURE_DATA)
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import PROV, RDF
 
-from livergraph.build import build
-from livergraph.lint import lint
+from livergraph.model.build import build
+from livergraph.model.lint import lint
 from livergraph.namespaces import LG, record_iri
-from livergraph.serialize import write_turtle
+from livergraph.io.turtle import write_turtle
 from conftest import ONTOLOGY, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -86,7 +86,7 @@ def test_generated_data_builds_with_the_shape_of_real_trials(generated_build):
 def test_generated_data_conforms_to_the_shapes(generated_build):
     """`livergraph build` validates: synthetic data with violations would not be written at all,
     so the benchmark would time a refusal."""
-    from livergraph.validate import load_shapes, validate
+    from livergraph.validate.shacl import load_shapes, validate
     report = validate(generated_build.graph, *load_shapes(ROOT / "shapes"))
     assert report.conforms, [r.message for r in report.results if r.severity == "violation"][:3]
     assert report.counts["warning"] > 0      # the generated data-quality issues are reported
@@ -120,7 +120,7 @@ def test_bench_table_shows_ratios_growth_and_extrapolation():
     run = {"sizes": [
         {"trials": 1000, "triples": 1000, "stages": {
             "serialize": ok(1.0), "serialize (plain)": ok(10.0),
-            "reason": {"status": "n/a", "note": "livergraph.reason not there yet"}}},
+            "reason": {"status": "n/a", "note": "livergraph.reason.hermit not there yet"}}},
         {"trials": 10000, "triples": 10000, "stages": {"serialize": ok(9.0, 10000)}},
     ]}
     est = bench.extrapolate(run, 10000, "serialize")
@@ -129,5 +129,5 @@ def test_bench_table_shows_ratios_growth_and_extrapolation():
     text = bench.table(run)
     assert "| serialize | 1.00 | 1.00 | 100 | 1,000 | 10.00 | 100 | 10.0× |" in text
     assert "~100" in text and "~11.1×" in text                      # extrapolated, marked
-    assert "reason — livergraph.reason not there yet" in text
+    assert "reason — livergraph.reason.hermit not there yet" in text
     assert "| serialize | 9.0× |" in text                           # growth 1k -> 10k

@@ -31,9 +31,9 @@ SETTLE_TIMEOUT_MS = 120_000      # a limit for a hung page, not a timing asserti
 def rich(tmp_path_factory):
     """The enriched fixture (every kind, crafted HTML in a title and a sponsor name), its
     network and its page on disk."""
-    from livergraph.build import build
-    from livergraph.network import KINDS, kind_name, to_networkx
-    from livergraph.viz import write_html
+    from livergraph.model.build import build
+    from livergraph.viz.view import KINDS, kind_name, to_networkx
+    from livergraph.viz.page import write_html
     tmp = tmp_path_factory.mktemp("browser")
     data = tmp / "data"
     shutil.copytree(FIXTURE_DATA, data)
@@ -248,9 +248,9 @@ def test_screenshot_artifact(page):
 
 def test_the_bundled_graph_draws_offline(browser, tmp_path):
     """The curated data itself, as `livergraph viz` draws it."""
-    from livergraph.build import build
-    from livergraph.network import to_networkx
-    from livergraph.viz import write_html
+    from livergraph.model.build import build
+    from livergraph.viz.view import to_networkx
+    from livergraph.viz.page import write_html
     if not any((ROOT / "data" / "trials").glob("*.yaml")):
         pytest.skip("no curated trials in data/ yet")
     G = to_networkx(build(ONTOLOGY, ROOT / "data").graph)

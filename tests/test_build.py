@@ -11,10 +11,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from livergraph.build import build, duration_days
+from livergraph.model.build import build, duration_days
 from livergraph.errors import DataErrors, UnreadableInput
 from livergraph.namespaces import LG, LGC, record_iri
-from livergraph.serialize import write_turtle
+from livergraph.io.turtle import write_turtle
 from conftest import (FIXTURE_ALBUMIN_48W, FIXTURE_DATA, FIXTURE_RECORDS, FIXTURE_TRIALS, GOLDEN,
                       ONTOLOGY)
 
@@ -183,7 +183,7 @@ def test_duration_days(text, days):
 
 
 def test_written_files_get_ordinary_permissions(tmp_path):
-    from livergraph.serialize import write_atomic
+    from livergraph.io.atomic import write_atomic
     out = tmp_path / "graph.ttl"
     old = os.umask(0o022)
     try:

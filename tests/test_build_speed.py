@@ -14,12 +14,12 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
-from livergraph.build import fill_graph
-from livergraph.describe import _distinct_terms
+from livergraph.model.build import fill_graph
+from livergraph.model.description import _distinct_terms
 from livergraph.errors import UnreadableInput
-from livergraph.load import _read_parallel, load_records, paused_gc, record_files, records_in, \
+from livergraph.model.load import _read_parallel, load_records, paused_gc, record_files, records_in, \
     shown_path
-from livergraph.serialize import sole_memory_index, write_turtle
+from livergraph.io.turtle import sole_memory_index, write_turtle
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -166,8 +166,8 @@ def test_parallel_reading_gives_the_serial_records_in_order(generated, monkeypat
     with paused_gc():
         got = _read_parallel(files, generated, 2)
     assert [(r.file, r.data) for r in got] == [(r.file, r.data) for r in expected]
-    monkeypatch.setattr("livergraph.load.PARALLEL_FILES", 1)
-    monkeypatch.setattr("livergraph.load._workers", lambda: 2)
+    monkeypatch.setattr("livergraph.model.load.PARALLEL_FILES", 1)
+    monkeypatch.setattr("livergraph.model.load._workers", lambda: 2)
     assert [(r.file, r.data) for r in load_records(generated)] == \
         [(r.file, r.data) for r in expected]
 
@@ -179,8 +179,8 @@ def test_parallel_reading_reports_the_first_bad_file(generated, tmp_path, monkey
     files = record_files(data)
     for bad in (files[7], files[-3]):
         bad.write_text("id: [unclosed\n", encoding="utf-8")
-    monkeypatch.setattr("livergraph.load.PARALLEL_FILES", 1)
-    monkeypatch.setattr("livergraph.load._workers", lambda: 2)
+    monkeypatch.setattr("livergraph.model.load.PARALLEL_FILES", 1)
+    monkeypatch.setattr("livergraph.model.load._workers", lambda: 2)
     with pytest.raises(UnreadableInput) as parallel:
         load_records(data)
     with pytest.raises(UnreadableInput) as plain:
@@ -190,7 +190,7 @@ def test_parallel_reading_reports_the_first_bad_file(generated, tmp_path, monkey
 
 
 def test_workers_are_the_free_cores(monkeypatch):
-    from livergraph import load
+    from livergraph.model import load
     monkeypatch.setattr(load.os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(load.os, "getloadavg", lambda: (0.2, 0.0, 0.0))
     assert load._workers() == 2
@@ -236,7 +236,7 @@ def plain_load(text: str):
 
 def fast_load(text: str):
     import yaml
-    from livergraph.load import _FastLoader
+    from livergraph.model.load import _FastLoader
     return yaml.load(text, Loader=_FastLoader)
 
 

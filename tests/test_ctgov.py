@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from livergraph.build import build
+from livergraph.model.build import build
 from livergraph.cli import cli
-from livergraph.ctgov import import_files, normalise_name
+from livergraph.registry.ctgov.importer import import_files, normalise_name
 from livergraph.namespaces import LG, LGC, record_iri, sparql_prefixes
 from conftest import ONTOLOGY, ROOT, SHARED
 
@@ -415,7 +415,7 @@ def test_real_samples_reimport_is_a_no_op(samples_imported):
 
 
 def test_imported_files_are_canonical(imported):
-    from livergraph.lint import lint
+    from livergraph.model.lint import lint
     data, _ = imported
     assert [f for f in lint(data, check=True).changed if "registry" in f] == []
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pytest
 import yaml
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import PROV, RDF
 
 from conftest import DATA, ONTOLOGY, SHARED
 from livergraph.namespaces import LG, LGC, OBO, PREFIXES, record_iri
@@ -43,7 +43,7 @@ SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
 @lru_cache(maxsize=1)
 def curated_graph():
     """The bundled graph (ontology + data/), built once per test session."""
-    from livergraph.build import build
+    from livergraph.model.build import build
     return build(ONTOLOGY, DATA).graph
 
 

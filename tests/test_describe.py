@@ -12,10 +12,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from livergraph import __version__
-from livergraph.build import build
-from livergraph.describe import DCAT, VOID, describe_dataset, graph_iri, release_iri
+from livergraph.model.build import build
+from livergraph.model.description import DCAT, VOID, describe_dataset, graph_iri, release_iri
 from livergraph.namespaces import ONTOLOGY_IRI, record_iri
-from livergraph.serialize import write_turtle
+from livergraph.io.turtle import write_turtle
 from conftest import FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY
 
 DATASET = release_iri(__version__)

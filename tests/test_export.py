@@ -15,11 +15,11 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, RDF
 
 from livergraph.cli import cli
-from livergraph.describe import VOID, release_iri
-from livergraph.export import (FORMATS, build_parts, context_text, jsonld_context, split,
+from livergraph.model.description import VOID, release_iri
+from livergraph.export.formats import (FORMATS, build_parts, context_text, jsonld_context, split,
                                to_string)
 from livergraph.namespaces import LG, LGC, record_iri
-from livergraph.schema import load_ontology_graph, schema_from_graph
+from livergraph.model.schema import load_ontology_graph, schema_from_graph
 from conftest import FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 
 RDF_FORMATS = tuple(FORMATS)                       # turtle nt jsonld trig nquads xml
@@ -201,7 +201,7 @@ def test_inferred_statements_get_their_own_named_graph(parts):
 DETERMINISM_SCRIPT = """
 import sys
 from pathlib import Path
-from livergraph.export import FORMATS, build_parts, to_string
+from livergraph.export.formats import FORMATS, build_parts, to_string
 parts = build_parts(Path(sys.argv[1]), Path(sys.argv[2]))
 out = Path(sys.argv[3])
 for fmt, spec in FORMATS.items():
@@ -271,7 +271,7 @@ def test_unknown_format_is_a_usage_error():
 
 @pytest.mark.parametrize("fmt", ("graphml", "gexf"))
 def test_network_formats_are_written_by_the_network_module(fmt, tmp_path):
-    network = pytest.importorskip("livergraph.network")
+    network = pytest.importorskip("livergraph.viz.view")
     import networkx as nx
     out = tmp_path / f"mini.{fmt}"
     result = run("export", "--format", fmt, "-o", out, "--root", ROOT, "--data", FIXTURE_DATA,
@@ -324,7 +324,7 @@ def test_export_refuses_a_graph_with_violations(tmp_path):
 
 
 def test_blank_node_labels_come_from_content_not_parse_order():
-    from livergraph.export import canonical
+    from livergraph.export.formats import canonical
     text = ONTOLOGY.read_text(encoding="utf-8")
     first, second = Graph().parse(data=text, format="turtle"), Graph().parse(data=text,
                                                                            format="turtle")
@@ -336,7 +336,7 @@ def test_blank_node_labels_come_from_content_not_parse_order():
 
 def test_identical_axioms_on_two_classes_keep_apart_and_shared_nodes_fall_back():
     from rdflib import BNode
-    from livergraph.export import canonical
+    from livergraph.export.formats import canonical
     g = Graph()
     for cls in ("A", "B"):
         node = BNode()

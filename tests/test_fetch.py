@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from livergraph.cli import cli
 from livergraph.errors import UnreadableInput
-from livergraph.fetch import STATE_FILE, Fetcher, fetch, retry_after
+from livergraph.registry.ctgov.fetch import STATE_FILE, Fetcher, fetch, retry_after
 from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ctgov"
@@ -202,7 +202,7 @@ def test_retry_after_reads_seconds_and_dates():
 
 
 def test_fetched_pages_import(tmp_path, mini_data):
-    from livergraph.ctgov import import_files
+    from livergraph.registry.ctgov.importer import import_files
     from conftest import ONTOLOGY
     out = tmp_path / "pages"
     with Registry() as reg:

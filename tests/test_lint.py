@@ -1,7 +1,7 @@
 """Curated data is canonical: ``livergraph lint`` would change nothing in the committed files."""
 from __future__ import annotations
 
-from livergraph.lint import dump, lint
+from livergraph.model.lint import dump, lint
 from conftest import DATA, FIXTURE_DATA
 
 

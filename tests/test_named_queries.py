@@ -16,10 +16,10 @@ from decimal import Decimal
 import pytest
 
 from conftest import DATA, ONTOLOGY, ROOT
-from livergraph.cache import cached_graph
+from livergraph.publish.store import cached_graph
 from livergraph.namespaces import PREFIXES
-from livergraph.query import find_named, named_queries, problems, run_local
-from livergraph.results import compact
+from livergraph.query.engine import find_named, named_queries, problems, run_local
+from livergraph.query.render import compact
 
 QUERIES = ROOT / "queries"
 NAMES = sorted(p.stem for p in QUERIES.glob("*.rq"))

@@ -13,7 +13,7 @@ from rdflib.compare import to_isomorphic
 
 from conftest import FIXTURE_TRIALS, ONTOLOGY
 from livergraph.namespaces import ID_BASE, LGC, OBO
-from livergraph.network import (KINDS, counts_by_class, domain_network, find_node,
+from livergraph.viz.view import (KINDS, counts_by_class, domain_network, find_node,
                                 human_duration, neighbourhood, network_stats, project,
                                 to_networkx, write_gexf, write_graphml)
 
@@ -79,7 +79,7 @@ def rich_graph(tmp_path_factory):
     import shutil
 
     from conftest import FIXTURE_DATA
-    from livergraph.build import build
+    from livergraph.model.build import build
     data = tmp_path_factory.mktemp("rich") / "data"
     shutil.copytree(FIXTURE_DATA, data)
     return build(ONTOLOGY, enrich(data)).graph
@@ -225,7 +225,7 @@ SUMMARY_STUDY = {
 
 
 def test_claims_are_facts_of_their_source(mini_data):
-    from livergraph.build import build
+    from livergraph.model.build import build
     path = mini_data / "sources" / "seed-article.yaml"
     source = yaml.safe_load(path.read_text(encoding="utf-8"))
     source["hasClaim"] = [{"id": "headline", "claimText": {"en": "388 patients prove it works"},
@@ -238,7 +238,7 @@ def test_claims_are_facts_of_their_source(mini_data):
 
 
 def test_summaries_of_between_arm_range_and_count_results(mini_data):
-    from livergraph.build import build
+    from livergraph.model.build import build
     (mini_data / "studies" / "summary-study.yaml").write_text(
         yaml.safe_dump(SUMMARY_STUDY, allow_unicode=True), encoding="utf-8")
     G = to_networkx(build(ONTOLOGY, mini_data).graph)

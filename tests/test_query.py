@@ -18,11 +18,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from conftest import FIXTURE_ALBUMIN_48W, FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
-from livergraph import cache as cache_module
-from livergraph.cache import cache_dir_for, cached_graph, inputs_key
+from livergraph.publish import store as cache_module
+from livergraph.publish.store import cache_dir_for, cached_graph, inputs_key
 from livergraph.cli import cli
 from livergraph.namespaces import LG, LGC, PREFIXES, record_iri
-from livergraph.query import (QueryError, analyse, check, find_named, named_queries, parse_named,
+from livergraph.query.engine import (QueryError, analyse, check, find_named, named_queries, parse_named,
                               run_local)
 
 TRIAL_A, TRIAL_B = FIXTURE_TRIALS
@@ -76,7 +76,7 @@ def test_lang_zh_shows_traditional_chinese_labels(run):
 
 def test_table_aligns_wide_characters(run):
     lines = run(SPONSOR_QUERY, "--lang", "zh").stdout.splitlines()
-    from livergraph.results import text_width
+    from livergraph.query.render import text_width
     header, rule, first, second = lines[:4]
     assert text_width(first.rstrip()) <= text_width(rule) and len(rule.split()) == 2
     assert first.index("北") == header.index("sponsor")
@@ -643,7 +643,7 @@ def test_endpoint_gives_the_same_answer_as_the_local_graph(run, endpoint, fmt):
     else:
         assert remote.stdout == local.stdout
     if fmt != "table":
-        from livergraph.results import RESULT_FORMATS
+        from livergraph.query.render import RESULT_FORMATS
         assert RESULT_FORMATS[fmt] in handler.seen_accept
 
 
@@ -718,7 +718,7 @@ def test_param_errors(run):
     ("nope:x", '"nope:x"'),
 ])
 def test_param_values_become_sparql_terms(value, term):
-    from livergraph.query import sparql_term
+    from livergraph.query.engine import sparql_term
     assert sparql_term(value, PREFIXES) == term
 
 

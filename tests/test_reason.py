@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from livergraph.build import build
+from livergraph.model.build import build
 from livergraph.cli import cli
 from livergraph.errors import DataError
 from livergraph.namespaces import LG, LGC, record_iri
@@ -41,7 +41,7 @@ FIXTURE_INFERENCES = {
 
 @pytest.fixture(scope="module")
 def fixture_reasoning():
-    from livergraph.reason import reason
+    from livergraph.reason.hermit import reason
     graph = build(ONTOLOGY, FIXTURE_DATA).graph
     return graph, reason(graph)
 
@@ -53,7 +53,7 @@ def test_reasoner_infers_the_defined_classes_on_the_fixture(fixture_reasoning):
 
 
 def test_inferred_types_are_added_and_marked(fixture_reasoning):
-    from livergraph.reason import add_inferred
+    from livergraph.reason.hermit import add_inferred
     graph, result = fixture_reasoning
     g = Graph()
     for t in graph:
@@ -74,7 +74,7 @@ def _edit(path, change):
 
 
 def test_randomised_placebo_trial_is_a_randomised_controlled_study(mini_data):
-    from livergraph.reason import reason
+    from livergraph.reason.hermit import reason
     _edit(mini_data / "trials" / "NCT01220492.yaml",
           lambda d: d.update(allocation="RANDOMIZED"))
     result = reason(build(ONTOLOGY, mini_data).graph)
@@ -83,7 +83,7 @@ def test_randomised_placebo_trial_is_a_randomised_controlled_study(mini_data):
 
 
 def test_two_donor_types_are_inconsistent_and_explained(fixture_reasoning):
-    from livergraph.reason import reason
+    from livergraph.reason.hermit import reason
     graph, _ = fixture_reasoning
     g = Graph()
     for t in graph:
@@ -169,7 +169,7 @@ def test_reason_command_reports_counts_and_exit_codes(tmp_path):
 
 
 def test_reasoner_input_leaves_out_what_hermit_rejects():
-    from livergraph.reason import reasoner_input
+    from livergraph.reason.hermit import reasoner_input
     nt = reasoner_input(build(ONTOLOGY, FIXTURE_DATA).graph).decode()
     assert "XMLSchema#date" not in nt and "XMLSchema#duration" not in nt
     assert "PartialDate" not in nt

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from livergraph.build import build
+from livergraph.model.build import build
 from livergraph.errors import DataError
 from livergraph.namespaces import LG, LGC, record_iri
-from livergraph.reason import REPRESENTATIVE, modular_input, reason
+from livergraph.reason.hermit import REPRESENTATIVE, modular_input, reason
 from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
@@ -76,7 +76,7 @@ def test_records_of_one_kind_share_a_representative(bundled):
 
 
 def test_parts_on_several_processors_give_the_same_inferences(bundled, monkeypatch):
-    import livergraph.reason as r
+    import livergraph.reason.hermit as r
     monkeypatch.setattr(r, "MIN_KINDS_PER_PART", 5)
     given = modular_input(bundled, parts=2)
     assert len(given.parts) == 2

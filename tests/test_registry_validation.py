@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from livergraph.cli import cli
-from livergraph.validate import load_shapes, validate, with_ontology
+from livergraph.validate.shacl import load_shapes, validate, with_ontology
 from conftest import DATA, ONTOLOGY, ROOT, SHARED
 
 SAMPLES = SHARED / "ctgov-samples"

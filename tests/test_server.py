@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from livergraph import __version__
 from livergraph.cli import cli
-from livergraph.describe import graph_iri
-from livergraph.export import build_parts
-from livergraph.push import credentials, push, store_url
+from livergraph.model.description import graph_iri
+from livergraph.export.formats import build_parts
+from livergraph.export.push import credentials, push, store_url
 from livergraph.errors import UnreadableInput
 from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
 
@@ -186,8 +186,8 @@ def test_a_stopped_server_is_a_clear_error(server, fixture_graph):
 
 
 def test_an_endpoint_where_nothing_listens_fails_before_the_build(tmp_path, monkeypatch):
-    import livergraph.export
-    monkeypatch.setattr(livergraph.export, "build_parts", lambda *a, **k: pytest.fail("built"))
+    import livergraph.export.formats
+    monkeypatch.setattr(livergraph.export.formats, "build_parts", lambda *a, **k: pytest.fail("built"))
     endpoint = f"http://127.0.0.1:{free_port()}/store"
     result = push_cli(endpoint)
     assert result.exit_code == 2 and f"cannot reach the store at {endpoint}" in result.output
@@ -235,7 +235,7 @@ def test_credentials_in_the_url_are_refused_and_not_echoed():
 
 def test_the_token_is_sent_as_a_bearer_header(server, fixture_graph):
     """Oxigraph ignores the header; the request still succeeds and the header is built."""
-    from livergraph.push import _opener
+    from livergraph.export.push import _opener
     _, headers = _opener(server.store, credentials({"LIVERGRAPH_TOKEN": "abc"}))
     assert headers == {"Authorization": "Bearer abc"}
     _, headers = _opener(server.store, credentials({"LIVERGRAPH_USER": "u",
@@ -264,7 +264,7 @@ def test_library_push_returns_what_was_sent(server):
 
 def named_query_names() -> list[str]:
     try:
-        from livergraph.query import named_queries
+        from livergraph.query.engine import named_queries
     except ImportError:
         return []
     return [nq.name for nq in named_queries(ROOT / "queries")] if (ROOT / "queries").is_dir() \

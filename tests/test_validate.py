@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from livergraph.cli import cli
-from livergraph.validate import compact, load_shapes, read_graph, validate
+from livergraph.validate.shacl import compact, load_shapes, read_graph, validate
 from conftest import DATA, FIXTURE_DATA, ONTOLOGY, ROOT
 
 SHAPES_DIR = ROOT / "shapes"
@@ -124,7 +124,7 @@ def test_fixture_conforms_with_the_two_status_warnings(fixture_build, shapes):
 
 @pytest.mark.skipif(not (DATA / "trials").is_dir(), reason="the bundled data is not curated yet")
 def test_bundled_data_conforms_and_shows_the_seed_errors(shapes):
-    from livergraph.build import build
+    from livergraph.model.build import build
     report = validate(build(ONTOLOGY, DATA).graph, *shapes)
     violations = [f"{r.where}: {r.message}" for r in report.results if r.severity == "violation"]
     assert violations == []
@@ -136,7 +136,7 @@ def test_bundled_data_conforms_and_shows_the_seed_errors(shapes):
     for issue, severity in SEED_ISSUES.items():
         assert found.get(issue) == severity, f"{issue} not reported as a {severity}"
     # every flagged issue in the data surfaces in the report
-    from livergraph.build import build as _b
+    from livergraph.model.build import build as _b
     g = _b(ONTOLOGY, DATA).graph
     from livergraph.namespaces import LG
     flagged = {str(s).rsplit("/", 1)[1] for s in g.subjects(RDF.type, LG.DataQualityIssue)

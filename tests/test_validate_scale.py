@@ -1,4 +1,4 @@
-"""The scalable validation engine (livergraph.shacl_scale) gives exactly what pySHACL gives over
+"""The scalable validation engine (livergraph.validate.scaled) gives exactly what pySHACL gives over
 the whole graph: every Result field, the counts and conformance, on the bundled data, every shape
 case, synthetic trials and synthetic trials with injected errors; partitioned into several chunks
 and run by two worker processes. No timings are asserted (benchmarks/validate_speed.py measures)."""
@@ -13,10 +13,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, XSD
 
-from livergraph import shacl_scale
-from livergraph.build import build
+from livergraph.validate import scaled as shacl_scale
+from livergraph.model.build import build
 from livergraph.namespaces import LG, LGC
-from livergraph.validate import load_shapes, read_graph, validate, validate_plain, with_ontology
+from livergraph.validate.shacl import load_shapes, read_graph, validate, validate_plain, with_ontology
 from conftest import DATA, ONTOLOGY, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

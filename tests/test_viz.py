@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT
 from livergraph.cli import cli
-from livergraph.network import KINDS, to_networkx
-from livergraph.viz import VIS_OPTIONS, layout_options, render_html, strip_external
+from livergraph.viz.view import KINDS, to_networkx
+from livergraph.viz.page import VIS_OPTIONS, layout_options, render_html, strip_external
 from test_network import (ALBUMIN_LABEL, FIXTURE_EDGES, FIXTURE_NODES, RICH_NODES, SPONSOR,
                           TRIAL, XSS_SPONSOR, XSS_TITLE, enrich)
 
@@ -82,7 +82,7 @@ def test_legend_lists_every_kind_in_the_graph(fixture_build):
 
 
 def test_crafted_text_never_reaches_the_page_as_markup(rich_data):
-    from livergraph.build import build
+    from livergraph.model.build import build
     G = to_networkx(build(ONTOLOGY, rich_data).graph)
     page = render_html(G, heading="<b>x</b>")
     assert XSS_TITLE not in page and XSS_SPONSOR not in page

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnreadableInput
+from livergraph.errors import UnreadableInput
 
 ROOT_ENV = "LIVERGRAPH_ROOT"
 

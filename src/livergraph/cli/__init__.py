@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from ..errors import LivergraphError
+from livergraph.errors import LivergraphError
 
 #: command name -> module under livergraph.cli defining a click command called ``command``
 COMMANDS: dict[str, str] = {

@@ -4,8 +4,8 @@ import time
 
 import click
 
-from ..errors import EXIT_INVALID
-from .options import check_options, data_option, output_option, paths_for, root_option
+from livergraph.errors import EXIT_INVALID
+from livergraph.cli.options import check_options, data_option, output_option, paths_for, root_option
 
 
 @click.command("build")
@@ -25,8 +25,9 @@ def command(root, data_dir, output, no_validate, no_reason):
     The same inputs always give byte-identical output; the file is written atomically (never
     half-written, and not at all when a check fails).
     """
-    from ..pipeline import GraphDoesNotConform, build_checked
-    from ..serialize import write_atomic, write_turtle
+    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
+    from livergraph.io.turtle import write_turtle
+    from livergraph.io.atomic import write_atomic
 
     paths = paths_for(root)
     data_dir = data_dir or paths.data

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .options import check_options, data_option, output_option, paths_for, root_option
+from livergraph.cli.options import check_options, data_option, output_option, paths_for, root_option
 
 #: RDF formats (livergraph.export.FORMATS) and the network formats (livergraph.network)
 RDF_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads", "xml")
@@ -40,8 +40,8 @@ def command(fmt, output, lang, root, data_dir, no_validate, no_reason):
     in their own named graph in TriG and N-Quads), with its VoID / DCAT description. Every
     format is deterministic (the same inputs give the same bytes) and -o writes atomically.
     """
-    from ..export import FORMATS, build_parts, to_string, write
-    from ..serialize import write_atomic
+    from livergraph.export.formats import FORMATS, build_parts, to_string, write
+    from livergraph.io.atomic import write_atomic
 
     paths = paths_for(root)
     if fmt == CONTEXT_FORMAT:
@@ -63,9 +63,9 @@ def command(fmt, output, lang, root, data_dir, no_validate, no_reason):
 
 
 def _context(ontology: Path, output: Path | None) -> None:
-    from ..export import context_text
-    from ..schema import load_ontology_graph, schema_from_graph
-    from ..serialize import write_atomic
+    from livergraph.export.formats import context_text
+    from livergraph.model.schema import load_ontology_graph, schema_from_graph
+    from livergraph.io.atomic import write_atomic
     text = context_text(schema_from_graph(load_ontology_graph(ontology)))
     if output is None:
         click.echo(text, nl=False)
@@ -77,7 +77,7 @@ def _context(ontology: Path, output: Path | None) -> None:
 def _network(fmt: str, graph, output: Path | None, lang: str) -> None:
     import tempfile
 
-    from .. import network
+    from livergraph.viz import view as network
     writer = network.write_graphml if fmt == "graphml" else network.write_gexf
     if output is not None:
         H = writer(graph, output, lang)

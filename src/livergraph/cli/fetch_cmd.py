@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import paths_for, root_option
+from livergraph.cli.options import paths_for, root_option
 
 
 @click.group("fetch")
@@ -46,8 +46,8 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
     is run again. Import the pages with `livergraph import ctgov OUTPUT/*.json`.
     Exit 2 if the registry cannot be reached or answers with an error.
     """
-    from .. import __version__
-    from ..fetch import DEFAULT_BASE_URL, Fetcher, fetch
+    from livergraph import __version__
+    from livergraph.registry.ctgov.fetch import DEFAULT_BASE_URL, Fetcher, fetch
 
     out_dir = out_dir or paths_for(root).dist / "ctgov"
     fetcher = Fetcher(base_url=base_url or DEFAULT_BASE_URL, delay=delay, retries=retries,

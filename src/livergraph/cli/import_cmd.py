@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_INVALID
-from .options import paths_for, root_option
+from livergraph.errors import EXIT_INVALID
+from livergraph.cli.options import paths_for, root_option
 
 
 class StudyProgress:
@@ -61,7 +61,7 @@ def ctgov(root, data_dir, strict, files):
     registry-disagreements) and listed here. Re-importing the same records changes no file.
     Exit 1 if a record is bad, 2 if a file cannot be read.
     """
-    from ..ctgov import import_files
+    from livergraph.registry.ctgov.importer import import_files
 
     paths = paths_for(root)
     data_dir = data_dir or paths.data

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ..errors import EXIT_INVALID
-from .options import data_option, paths_for, root_option
+from livergraph.errors import EXIT_INVALID
+from livergraph.cli.options import data_option, paths_for, root_option
 
 
 @click.command("lint")
@@ -18,7 +18,7 @@ def command(root, data_dir, check):
     With --check nothing is written: the command lists the files that would change and exits 1
     if there are any.
     """
-    from ..lint import lint
+    from livergraph.model.lint import lint
 
     data_dir = data_dir or paths_for(root).data
     result = lint(data_dir, check=check)

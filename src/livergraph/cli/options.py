@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..project import Paths, find_root
+from livergraph.project import Paths, find_root
 
 
 def root_option(f):
@@ -21,7 +21,7 @@ def paths_for(root: Path | None) -> Paths:
 
 
 def find_root_at(root: Path) -> Path:
-    from ..errors import UnreadableInput
+    from livergraph.errors import UnreadableInput
     if not (root / "ontology" / "livergraph.ttl").is_file():
         raise UnreadableInput("no ontology/livergraph.ttl here", file=str(root),
                               hint="pass the livergraph repository as --root")

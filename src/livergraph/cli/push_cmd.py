@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from .options import check_options, data_option, paths_for, root_option
+from livergraph.cli.options import check_options, data_option, paths_for, root_option
 
 
 @click.command("push")
@@ -34,10 +34,10 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate,
     LIVERGRAPH_USER and LIVERGRAPH_PASSWORD. Exit 2 when the store cannot be reached or refuses,
     with the HTTP status and what the server said.
     """
-    from .. import __version__
-    from ..describe import graph_iri
-    from ..export import FORMATS, build_parts, to_string
-    from ..push import check_endpoint, credentials, probe, push
+    from livergraph import __version__
+    from livergraph.model.description import graph_iri
+    from livergraph.export.formats import FORMATS, build_parts, to_string
+    from livergraph.export.push import check_endpoint, credentials, probe, push
 
     check_endpoint(endpoint)
     credentials()  # refuse a half-set environment before building

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from .options import paths_for, root_option
+from livergraph.cli.options import paths_for, root_option
 
 
 @click.command("queries")
@@ -17,8 +17,8 @@ def command(name, long_, root):
     and its parameters. Run one with `livergraph query --name NAME`; `livergraph queries NAME`
     prints its text.
     """
-    from ..query import find_named, named_queries, problems
-    from ..results import text_width
+    from livergraph.query.engine import find_named, named_queries, problems
+    from livergraph.query.render import text_width
 
     paths = paths_for(root)
     if name:

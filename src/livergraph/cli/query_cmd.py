@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import data_option, output_option, paths_for, root_option
+from livergraph.cli.options import data_option, output_option, paths_for, root_option
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld")
 
@@ -65,26 +65,26 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     rebuilt only when the ontology, shapes or data change. ASK prints true or false and exits 0
     or 1. SPARQL Update is refused.
     """
-    from ..errors import UnreadableInput
+    from livergraph.errors import UnreadableInput
 
     text, declared = _query_text(query_text, query_file, name,
                                  paths_for(root) if name else None)
     if output is not None and \
             ctx.get_parameter_source("fmt") is click.core.ParameterSource.DEFAULT:
-        from ..query import format_for_output
+        from livergraph.query.engine import format_for_output
         fmt = format_for_output(output, text) or fmt
     if params:
-        from ..query import bind_params, parse_param_options
+        from livergraph.query.engine import bind_params, parse_param_options
         text = bind_params(text, parse_param_options(params), _prefixes(root, endpoint),
                            declared)
     if endpoint:
-        from ..endpoint import run_endpoint
-        from ..namespaces import PREFIXES
+        from livergraph.query.endpoint import run_endpoint
+        from livergraph.namespaces import PREFIXES
         answer = run_endpoint(endpoint, text, dict(PREFIXES), fmt=fmt, lang=lang,
                               allow_service=allow_service, timeout=timeout)
     else:
-        from ..cache import cache_dir_for, cached_graph
-        from ..query import run_local
+        from livergraph.publish.store import cache_dir_for, cached_graph
+        from livergraph.query.engine import run_local
         paths = paths_for(root)
         data = data_dir or paths.data
         if not Path(data).is_dir():
@@ -103,7 +103,7 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
         answer = run_local(text, source, graph.prefixes, fmt=fmt, lang=lang, engine=engine,
                            allow_service=allow_service, timeout=timeout)
     if output is not None:
-        from ..serialize import write_atomic
+        from livergraph.io.atomic import write_atomic
         write_atomic(output, lambda h: h.write(answer.data.decode("utf-8")))
     else:
         click.echo(answer.data, nl=False)
@@ -112,14 +112,14 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
 
 
 def _query_text(query_text, query_file, name, paths) -> str:
-    from ..errors import UnreadableInput
+    from livergraph.errors import UnreadableInput
     given = [x for x in (query_text, query_file, name) if x is not None]
     if len(given) != 1:
         raise UnreadableInput("give exactly one query: QUERY text, - for standard input, "
                               "-f FILE or --name NAME" + (f" (got {len(given)})" if given else ""),
                               hint="`livergraph queries` lists the named queries")
     if name is not None:
-        from ..query import find_named
+        from livergraph.query.engine import find_named
         nq = find_named(paths.queries, name)
         return nq.text, tuple(p for p, _ in nq.params)
     if query_file is not None:
@@ -141,12 +141,12 @@ def _query_text(query_text, query_file, name, paths) -> str:
 def _prefixes(root, endpoint) -> dict[str, str]:
     """The predeclared prefixes, from the graph cache when there is one (no rdflib import)."""
     if not endpoint:
-        from ..cache import load_meta
+        from livergraph.publish.store import load_meta
         try:
             meta = load_meta(paths_for(root).dist / "cache")
         except Exception:  # noqa: BLE001 - fall back to the module below
             meta = None
         if meta and isinstance(meta.get("prefixes"), dict):
             return meta["prefixes"]
-    from ..namespaces import PREFIXES
+    from livergraph.namespaces import PREFIXES
     return dict(PREFIXES)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .options import output_option, paths_for, root_option
+from livergraph.cli.options import output_option, paths_for, root_option
 
 
 @click.command("reason", epilog="Exit codes: 0 consistent; 1 the graph is inconsistent (or the "
@@ -27,9 +27,10 @@ def command(root, files, output, whole_graph):
 
     Inferred types are added as `?x a C` and marked `?x lg:inferredType C`.
     """
-    from ..reason import add_inferred, reason
-    from ..serialize import write_atomic, write_turtle
-    from ..validate import compact, read_graph
+    from livergraph.reason.hermit import add_inferred, reason
+    from livergraph.io.turtle import write_turtle
+    from livergraph.io.atomic import write_atomic
+    from livergraph.validate.shacl import compact, read_graph
 
     paths = paths_for(root)
     graph = read_graph(files or [paths.data], paths.ontology)

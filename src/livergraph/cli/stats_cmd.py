@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 import click
 
-from .viz_cmd import graph_options, load_graph
+from livergraph.cli.viz_cmd import graph_options, load_graph
 
 
 def _short(text: str, width: int = 48) -> str:
@@ -27,7 +27,7 @@ def command(root, data_dir, graph_file, lang, top, fmt):
     and components leave out the source documents (every record links to the article it was
     read from, which would otherwise be the hub of everything).
     """
-    from ..network import KINDS, counts_by_class, kind_name, network_stats, to_networkx
+    from livergraph.viz.view import KINDS, counts_by_class, kind_name, network_stats, to_networkx
 
     rdf_graph = load_graph(root, data_dir, graph_file)
     classes = counts_by_class(rdf_graph)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_INVALID
-from .options import output_option, paths_for, root_option
+from livergraph.errors import EXIT_INVALID
+from livergraph.cli.options import output_option, paths_for, root_option
 
 
 @click.command("validate", epilog="Exit codes: 0 the graph conforms (warnings and info allowed); "
@@ -34,8 +34,8 @@ def command(root, files, shapes_dir, fmt, output, plain):
     Data-quality issues flagged by the curators appear at their own severity with the
     curator's note. The last line counts results by severity.
     """
-    from ..serialize import write_atomic
-    from ..validate import WRITERS, validate_paths
+    from livergraph.io.atomic import write_atomic
+    from livergraph.validate.shacl import WRITERS, validate_paths
 
     paths = paths_for(root)
     report = validate_paths(files or [paths.data], paths.ontology, shapes_dir or paths.shapes,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import paths_for, root_option
+from livergraph.cli.options import paths_for, root_option
 
 
 def graph_options(f):
@@ -25,7 +25,7 @@ def load_graph(root, data_dir, graph_file):
     if graph_file is not None:
         from rdflib import Graph
 
-        from ..errors import UnreadableInput
+        from livergraph.errors import UnreadableInput
         if not graph_file.is_file():
             raise UnreadableInput("no such file", file=str(graph_file),
                                   hint="run `livergraph build` first, or leave out --graph")
@@ -34,15 +34,15 @@ def load_graph(root, data_dir, graph_file):
         except Exception as exc:  # rdflib raises many kinds for a bad file
             raise UnreadableInput(f"not readable as Turtle: {exc}", file=str(graph_file),
                                   hint="pass a file written by `livergraph build`") from None
-    from ..build import build
+    from livergraph.model.build import build
     paths = paths_for(root)
     return build(paths.ontology, data_dir or paths.data).graph
 
 
 def construct_subgraph(rdf_graph, query: str):
     """Run a CONSTRUCT (or DESCRIBE) query; the result graph. Exit 2 for anything else."""
-    from ..errors import UnreadableInput
-    from ..namespaces import PREFIXES
+    from livergraph.errors import UnreadableInput
+    from livergraph.namespaces import PREFIXES
     text = query
     candidate = Path(query)
     if "\n" not in query and len(query) < 4096 and candidate.suffix == ".rq" \
@@ -103,9 +103,9 @@ def command(root, data_dir, graph_file, lang, output, open_page, focus, depth, q
     livergraph viz --focus NCT01220492 --depth 2
     livergraph viz --query 'CONSTRUCT { ?t lg:leadSponsor ?s } WHERE { ?t lg:leadSponsor ?s }'
     """
-    from ..errors import DataError, UnreadableInput
-    from ..network import KINDS, kind_name, neighbourhood, find_node, project
-    from ..viz import render_html
+    from livergraph.errors import DataError, UnreadableInput
+    from livergraph.viz.view import KINDS, kind_name, neighbourhood, find_node, project
+    from livergraph.viz.page import render_html
 
     rdf_graph = load_graph(root, data_dir, graph_file)
     projection = project(rdf_graph, lang)
@@ -135,7 +135,7 @@ def command(root, data_dir, graph_file, lang, output, open_page, focus, depth, q
     if str(output) == "-":
         sys.stdout.write(page)
         return
-    from ..serialize import write_atomic
+    from livergraph.io.atomic import write_atomic
     write_atomic(output, lambda h: h.write(page))
     click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
                err=False)

@@ -7,18 +7,15 @@ serializer does not on folder-like IRIs.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
-from pathlib import Path
-from typing import IO, Iterable
+from typing import IO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.stores.memory import Memory
 
-from .namespaces import PREFIXES
+from livergraph.namespaces import PREFIXES
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
@@ -84,7 +81,7 @@ def _sort_key(o) -> tuple:
 
 def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = None) -> int:
     """Write ``graph`` as canonical Turtle; return the number of triples written."""
-    from .load import paused_gc
+    from livergraph.model.load import paused_gc
     with paused_gc():   # many small lists next to a large graph: see load.paused_gc
         return _write_turtle(graph, out, prefixes)
 
@@ -234,28 +231,3 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
         out.write(("" if first else "\n") + orphan)
         first = False
     return count
-
-
-def write_atomic(path: Path, writer) -> None:
-    """Write a file through ``writer(handle)`` into a temporary file and rename it into place,
-    so a failure never leaves a half-written output."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            writer(handle)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

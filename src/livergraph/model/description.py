@@ -26,7 +26,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import BASE, ID_BASE, LG, ONTOLOGY_IRI, PREFIXES
+from livergraph.namespaces import BASE, ID_BASE, LG, ONTOLOGY_IRI, PREFIXES
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -172,7 +172,7 @@ def _distinct_terms(graph: Graph) -> tuple[set, set, set]:
     the store's indexes, read without visiting each statement; a key whose statements were all
     removed is left behind with nothing under it, and is skipped. Any other graph is read in one
     pass over its statements."""
-    from .serialize import sole_memory_index
+    from livergraph.io.turtle import sole_memory_index
     spo = sole_memory_index(graph)
     if spo is not None:
         pos = graph.store._Memory__pos

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -90,23 +89,10 @@ def _walk(top: Path):
     yield from found
 
 
-_RELATIVE_IMPORT = re.compile(r"^\s*from \.(\w*) import ([\w, ()]+)", re.M)
-
-
 def _builder_sources() -> list[Path]:
-    """The modules that make the graph (``build.py`` and what it imports from the package, found
-    by reading their import lines): a change to one of them invalidates the cache."""
-    pkg = Path(__file__).resolve().parent
-    todo, seen = ["__init__", "build", "cache"], set()
-    while todo:
-        name = todo.pop()
-        path = pkg / f"{name}.py"
-        if name in seen or not path.is_file():
-            continue
-        seen.add(name)
-        for module, names in _RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8")):
-            todo.extend([module] if module else re.findall(r"\w+", names))
-    return [pkg / f"{name}.py" for name in sorted(seen)]
+    """The package's modules: a change to any of them invalidates the cache."""
+    pkg = Path(__file__).resolve().parents[1]
+    return sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts)
 
 
 def inputs_key(ontology_dir: Path, shapes_dir: Path, data_dir: Path) -> str:
@@ -214,7 +200,7 @@ def cached_graph(ontology: Path, shapes_dir: Path, data_dir: Path, directory: Pa
         return found
 
     def make(why: str):
-        from .pipeline import build_checked
+        from livergraph.publish.pipeline import build_checked
         if on_rebuild is not None:
             on_rebuild(why)
         checked = build_checked(Path(ontology), Path(data_dir), reason=reason,
@@ -249,9 +235,9 @@ def _install(directory: Path, key: str, make, why: str, *, rebuild: bool,
     """Build the graph with ``make(why)`` -> (rdflib graph or N-Triples path, extra meta), write
     it and its store into a temporary directory, rename that into place, write the meta file and
     remove the directories no query holds any more. Serialised by the build lock."""
-    from .errors import UnreadableInput
-    from .namespaces import PREFIXES
-    from .serialize import write_atomic
+    from livergraph.errors import UnreadableInput
+    from livergraph.namespaces import PREFIXES
+    from livergraph.io.atomic import write_atomic
 
     try:
         directory.mkdir(parents=True, exist_ok=True)

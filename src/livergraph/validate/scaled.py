@@ -650,7 +650,7 @@ _SHARED: dict = {}      # what forked workers read (set before the fork, never c
 
 
 def subjects_of(graph: Graph) -> list:
-    from .serialize import sole_memory_index
+    from livergraph.io.turtle import sole_memory_index
     spo = sole_memory_index(graph)
     if spo is not None:      # keys left empty by removed statements are skipped
         return [s for s, po in spo.items() if any(po.values())]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import UnreadableInput
-from .serialize import write_atomic
+from livergraph.errors import UnreadableInput
+from livergraph.io.atomic import write_atomic
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 STATE_FILE = ".fetch-state.json"

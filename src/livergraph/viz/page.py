@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from .network import (KINDS, NO_STATUS, NO_STATUS_COLOUR, PROVENANCE_KINDS, STATUS_COLOURS,
+from livergraph.viz.view import (KINDS, NO_STATUS, NO_STATUS_COLOUR, PROVENANCE_KINDS, STATUS_COLOURS,
                       STUDY_KINDS, WORDS)
 
 LABEL_MAX = 40
@@ -514,7 +514,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
 
 def write_html(G: nx.MultiDiGraph, out_path, **kwargs) -> Path:
     """Write the page atomically (one file; nothing else is created). Returns the path."""
-    from .serialize import write_atomic
+    from livergraph.io.atomic import write_atomic
     out = Path(out_path)
     page = render_html(G, **kwargs)
     write_atomic(out, lambda h: h.write(page))

@@ -38,8 +38,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .errors import DataError, LivergraphError
-from .namespaces import ID_BASE, LG, LGC, ONTOLOGY_IRI
+from livergraph.errors import DataError, LivergraphError
+from livergraph.namespaces import ID_BASE, LG, LGC, ONTOLOGY_IRI
 
 #: axioms that make data inconsistent; stripped when livergraph explains an inconsistency
 CONTRADICTION_PREDICATES = {OWL.disjointWith, OWL.differentFrom, OWL.propertyDisjointWith}
@@ -107,7 +107,7 @@ def subject_objects(graph: Graph, p: URIRef):
     """(subject, object) pairs of ``p``, read straight from the index of rdflib's in-memory store
     when ``graph`` is alone in it (``serialize.sole_memory_index``; rdflib's own
     ``subject_objects`` spends ~9 µs a triple on working out named graphs), else through rdflib."""
-    from .serialize import sole_memory_index
+    from livergraph.io.turtle import sole_memory_index
     if sole_memory_index(graph) is None:
         yield from graph.subject_objects(p)
         return
@@ -434,7 +434,7 @@ def classify(graph: Graph, classes: list[URIRef], *, contradictions: bool = True
     kinds of record there were (None for the whole graph). Raises
     owlready2.OwlReadyInconsistentOntologyError when the graph is inconsistent."""
     if modular:
-        from .load import paused_gc
+        from livergraph.model.load import paused_gc
         try:
             with paused_gc():   # millions of small objects, no cycles: see load.paused_gc
                 given = modular_input(graph, contradictions=contradictions,
@@ -477,7 +477,7 @@ def reason(graph: Graph, *, modular: bool = True) -> ReasoningResult:
 def add_inferred(graph: Graph, result: ReasoningResult) -> int:
     """Add the inferred types to ``graph``, each marked with lg:inferredType; return how many
     statements were added."""
-    from .load import paused_gc
+    from livergraph.model.load import paused_gc
     before = len(graph)
     marked = LG.inferredType
     with paused_gc():
@@ -489,7 +489,7 @@ def add_inferred(graph: Graph, result: ReasoningResult) -> int:
 # -- explaining an inconsistency ---------------------------------------------------------------
 
 def _where(graph: Graph, node) -> str:
-    from .validate import compact
+    from livergraph.validate.shacl import compact
     place = graph.value(node, LG.curatedIn)
     return compact(node) + (f" ({place})" if place is not None else "")
 
@@ -522,7 +522,7 @@ def explain_inconsistency(graph: Graph) -> list[str]:
     Two checks: a functional property with two different values, and an individual that belongs
     (as asserted or as HermiT infers once the disjointness axioms are set aside) to two disjoint
     classes."""
-    from .validate import compact
+    from livergraph.validate.shacl import compact
     findings: list[str] = []
     for prop in sorted(graph.subjects(RDF.type, OWL.FunctionalProperty)):
         if (prop, RDF.type, OWL.ObjectProperty) not in graph:

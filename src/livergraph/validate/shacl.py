@@ -43,8 +43,8 @@ from typing import IO, Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from .errors import UnreadableInput
-from .namespaces import LG, LGC, ONTOLOGY_IRI, PREFIXES
+from livergraph.errors import UnreadableInput
+from livergraph.namespaces import LG, LGC, ONTOLOGY_IRI, PREFIXES
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
@@ -129,7 +129,7 @@ def _parse_into(g: Graph, path: Path, fmt: str) -> None:
 def read_graph(paths: Iterable[Path], ontology_path: Path) -> Graph:
     """Read RDF files (Turtle, N-Triples, RDF/XML, JSON-LD) or curated-data directories into one
     graph, adding the ontology when the input does not already carry it."""
-    from .build import build
+    from livergraph.model.build import build
     g = Graph()
     for path in map(Path, paths):
         if path.is_dir():
@@ -155,7 +155,7 @@ def with_ontology(g: Graph, ontology_path: Path) -> Graph:
     """Add the ontology to ``g`` unless it is already there (sh:class needs the concepts)."""
     from rdflib.namespace import OWL
     if (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in g:
-        from .schema import load_ontology_graph
+        from livergraph.model.schema import load_ontology_graph
         for t in load_ontology_graph(ontology_path):
             g.add(t)
     return g
@@ -206,7 +206,7 @@ def validate(graph: Graph, shapes: Graph, shapes_files: list[str] | None = None,
         report_graph = _plain(graph, shapes)
     else:
         if workers is None:
-            from .shacl_scale import default_workers
+            from livergraph.validate.scaled import default_workers
             workers = 1 if len(graph) < PARALLEL_FROM_TRIPLES else default_workers()
         report_graph = _scaled(graph, shapes, workers, chunk_size or CHUNK_SUBJECTS)
     seconds = time.perf_counter() - start
@@ -242,7 +242,7 @@ _PLANS: dict = {}
 def _plan_for(shapes: Graph):
     """The split of ``shapes`` between the engines (cached: the same shapes graph is validated
     against many data graphs in one session)."""
-    from .shacl_scale import plan
+    from livergraph.validate.scaled import plan
     key = (id(shapes), len(shapes))
     hit = _PLANS.get(key)
     if hit is None or hit[0] is not shapes:
@@ -251,7 +251,7 @@ def _plan_for(shapes: Graph):
 
 
 def _scaled(graph: Graph, shapes: Graph, workers: int, chunk_size: int) -> Graph:
-    from . import shacl_scale as sc
+    from livergraph.validate import scaled as sc
     p = _plan_for(shapes)
     handle = sc.run_core(graph, p.core, workers, chunk_size)   # forks first
     try:

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from .load import read_yaml, shown_path
-from .serialize import write_atomic
+from livergraph.model.load import read_yaml, shown_path
+from livergraph.io.atomic import write_atomic
 
 try:
     from yaml import CSafeDumper as _Dumper

@@ -28,12 +28,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL as _OWL, PROV as _PROV, RDF as _RDF, RDFS as _RDFS, XSD as _XSD
 from rdflib.plugins.stores.memory import Memory
 
-from .errors import DataError, DataErrors, LivergraphError
-from .load import Record, load_records, require_data_dir, paused_gc
-from .namespaces import (CTGOV_STUDY, DOI_BASE, LG as _LG, PUBMED_BASE, RECORD_SEGMENTS,
+from livergraph.errors import DataError, DataErrors, LivergraphError
+from livergraph.model.load import Record, load_records, require_data_dir, paused_gc
+from livergraph.namespaces import (CTGOV_STUDY, DOI_BASE, LG as _LG, PUBMED_BASE, RECORD_SEGMENTS,
                          expand_curie, record_iri)
-from .schema import Property, Schema, load_ontology_graph, schema_from_graph
-from .vocabulary import Vocabulary, load_vocabulary
+from livergraph.model.schema import Property, Schema, load_ontology_graph, schema_from_graph
+from livergraph.model.vocabulary import Vocabulary, load_vocabulary
 
 class _Terms:
     """A namespace whose terms are made once: rdflib's namespaces make a new term on every
@@ -654,8 +654,8 @@ def add_generated_terms(vocab: Vocabulary, data_dir: Path) -> None:
     """Add the term lists a command generated (``data/vocabulary/terms-*.yaml``, such as the
     MeSH descriptors ``livergraph import ctgov`` read from the registry) to the vocabulary; a
     term the curated ``terms.yaml`` lists keeps its curated entry."""
-    from .load import shown_path
-    from .vocabulary import _terms
+    from livergraph.model.load import shown_path
+    from livergraph.model.vocabulary import _terms
     folder = data_dir / "vocabulary"
     for path in sorted(folder.glob("terms-*.yaml")) if folder.is_dir() else []:
         extra = Vocabulary()
@@ -765,7 +765,7 @@ def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
     del triples
     if include_ontology and describe:
         # the published release describes itself (VoID / DCAT); see livergraph.describe
-        from . import __version__
-        from .describe import add_description
+        from livergraph import __version__
+        from livergraph.model.description import add_description
         add_description(b.graph, version=__version__)
     return BuildResult(b.graph, n_records, data_triples, b.used_terms)

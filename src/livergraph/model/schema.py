@@ -9,8 +9,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .errors import UnreadableInput
-from .namespaces import LG
+from livergraph.errors import UnreadableInput
+from livergraph.namespaces import LG
 
 DATATYPE_RANGES = {XSD.string, RDF.langString, XSD.decimal, XSD.integer, XSD.nonNegativeInteger,
                    XSD.boolean, XSD.duration, XSD.date, XSD.anyURI, LG.PartialDate}

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import LivergraphError, UnreadableInput
+from livergraph.errors import LivergraphError, UnreadableInput
 
 ENGINES = ("oxigraph", "rdflib")
 READ_FORMS = ("select", "ask", "construct", "describe")
@@ -326,7 +326,7 @@ def graph_form(form: str) -> bool:
 def check_format(form: str, fmt: str) -> str:
     """The format to write a ``form`` result in: the table becomes Turtle for graph results; a
     graph format for SELECT/ASK (or the reverse) is a misuse."""
-    from .results import GRAPH_FORMATS, RESULT_FORMATS
+    from livergraph.query.render import GRAPH_FORMATS, RESULT_FORMATS
     if graph_form(form):
         if fmt == "table":
             return "turtle"
@@ -373,7 +373,7 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
         return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang)
     import pyoxigraph as ox
 
-    from . import results
+    from livergraph.query import render as results
     store = open_store(graph_path)
     try:
         result = store.query(text, prefixes=prefixes)
@@ -457,7 +457,7 @@ def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang) -> Answer:
     from rdflib import URIRef
     from rdflib.namespace import RDFS
 
-    from . import results
+    from livergraph.query import render as results
     graph = _rdflib_graph(graph_path)
     try:
         res = graph.query(text, initNs=prefixes)

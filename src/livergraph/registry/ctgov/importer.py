@@ -30,8 +30,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .errors import DataError, LivergraphError, UnreadableInput
-from .namespaces import LG
+from livergraph.errors import DataError, LivergraphError, UnreadableInput
+from livergraph.namespaces import LG
 
 REGISTRY_DIR = "registry"
 RAW_DIR = "raw"
@@ -872,7 +872,7 @@ def registry_dir(data_dir: Path) -> Path:
 
 
 def _write_if_changed(path: Path, text: str, data_dir: Path, result: ImportResult) -> bool:
-    from .serialize import write_atomic
+    from livergraph.io.atomic import write_atomic
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
@@ -893,7 +893,7 @@ def _version_of(study: Any) -> str | None:
 
 def load_curated(data_dir: Path, schema, vocab) -> tuple[Curated, dict[str, str], set[str]]:
     """The curated trials (outside data/registry/), and the curated agents' names -> ids."""
-    from .load import record_files, records_in, shown_path
+    from livergraph.model.load import record_files, records_in, shown_path
     reg = registry_dir(data_dir)
     trials: dict[str, tuple[str, dict]] = {}
     names: dict[str, str] = {}
@@ -917,7 +917,7 @@ def load_curated(data_dir: Path, schema, vocab) -> tuple[Curated, dict[str, str]
 
 
 def load_agents(data_dir: Path) -> dict[str, Agent]:
-    from .load import read_yaml, shown_path
+    from livergraph.model.load import read_yaml, shown_path
     agents: dict[str, Agent] = {}
     folder = registry_dir(data_dir) / AGENTS_DIR
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -940,8 +940,8 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
     """Import API v2 JSON files into ``data_dir``. Bad files and records are reported in
     ``result.errors`` with their file and record; the others are imported (with ``strict``,
     nothing is written when any input is bad)."""
-    from .schema import load_schema
-    from .vocabulary import load_vocabulary
+    from livergraph.model.schema import load_schema
+    from livergraph.model.vocabulary import load_vocabulary
 
     result = ImportResult()
     schema = load_schema(ontology)
@@ -1019,7 +1019,7 @@ class _Writer:
 
     def __init__(self, data_dir: Path, vocab, curated: Curated, agents: Agents,
                  result: ImportResult):
-        from .load import read_yaml
+        from livergraph.model.load import read_yaml
         self.data_dir = data_dir
         self.reg = registry_dir(data_dir)
         self.vocab = vocab
@@ -1034,8 +1034,8 @@ class _Writer:
         self.mesh_written = dict(self.mesh_terms)
 
     def write(self, mapped: MappedStudy) -> None:
-        from .lint import dump
-        from .namespaces import expand_curie
+        from livergraph.model.lint import dump
+        from livergraph.namespaces import expand_curie
         nct, result = mapped.nct, self.result
         raw_path = self.reg / RAW_DIR / f"{nct}.json"
         if raw_path.exists():
@@ -1083,7 +1083,7 @@ class _Writer:
             result.written.append(path.relative_to(self.data_dir.parent).as_posix())
 
     def _write_agents(self) -> list[Path]:
-        from .lint import dump
+        from livergraph.model.lint import dump
         gone = []
         for aid in sorted(self.agents.touched):
             agent = self.agents.imported[aid]

@@ -18,9 +18,9 @@ from typing import Any
 
 from rdflib import URIRef
 
-from .errors import DataError, UnreadableInput
-from .load import VOCABULARY_DIR, read_yaml, shown_path
-from .namespaces import expand_curie
+from livergraph.errors import DataError, UnreadableInput
+from livergraph.model.load import VOCABULARY_DIR, read_yaml, shown_path
+from livergraph.namespaces import expand_curie
 
 TERM_KEYS = {"curie", "label", "evidence", "type", "ucumCode", "note"}
 MAPPING_ENTRY_KEYS = {"text", "value", "issue", "note"}

@@ -27,11 +27,7 @@ GRAPH_FORMATS: dict[str, str] = {
 FORMATS = tuple(RESULT_FORMATS) + tuple(GRAPH_FORMATS)
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-#: --lang choices -> language tags to prefer, best first (compared case-insensitively)
-LANGS: dict[str, tuple[str, ...]] = {
-    "en": ("en", "", "en-*", "zh-hant", "zh*"),
-    "zh": ("zh-hant", "zh-tw", "zh*", "", "en", "en-*"),
-}
+from livergraph.io.labels import LANGS, pick_label  # noqa: E402,F401  (re-exported)
 
 #: labels(iris) -> {iri: [(text, language tag or "")]}
 LabelLookup = Callable[[list[str]], dict[str, list[tuple[str, str]]]]
@@ -47,21 +43,6 @@ def rdf_format(name: str):
     import pyoxigraph as ox
     return {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
             "json-ld": ox.RdfFormat.JSON_LD}[name]
-
-
-def pick_label(labels: list[tuple[str, str]], lang: str) -> str | None:
-    """The label in the preferred language of ``--lang``, falling back to the others."""
-    if not labels:
-        return None
-    for want in LANGS.get(lang, LANGS["en"]):
-        for text, tag in sorted(labels):
-            tag = tag.lower()
-            if want.endswith("*"):
-                if tag.startswith(want[:-1]) and tag:
-                    return text
-            elif tag == want:
-                return text
-    return sorted(labels)[0][0]
 
 
 def compact(iri: str, prefixes: dict[str, str]) -> str:

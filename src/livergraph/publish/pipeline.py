@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildResult, build
-from .errors import DataError
+from livergraph.model.build import BuildResult, build
+from livergraph.errors import DataError
 
 
 class GraphDoesNotConform(DataError):
@@ -20,7 +20,7 @@ class GraphDoesNotConform(DataError):
         self.report = report
 
     def violations_text(self) -> str:
-        from .validate import write_text
+        from livergraph.validate.shacl import write_text
         buf = io.StringIO()
         write_text(self.report, buf, severities=["violation"])
         return buf.getvalue()
@@ -54,7 +54,7 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
     checked.seconds["build"] = time.perf_counter() - start
     graph = checked.graph
     if shapes_dir is not None:
-        from .validate import load_shapes, validate
+        from livergraph.validate.shacl import load_shapes, validate
         start = time.perf_counter()
         shapes, files = load_shapes(Path(shapes_dir))
         report = validate(graph, shapes, files)
@@ -66,8 +66,8 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
                 hint="correct the records named above (`livergraph validate` shows the whole "
                      "report), or pass --no-validate")
     if reason:
-        from .reason import ReasonerUnavailable, add_inferred
-        from .reason import reason as run_reasoner
+        from livergraph.reason.hermit import ReasonerUnavailable, add_inferred
+        from livergraph.reason.hermit import reason as run_reasoner
         start = time.perf_counter()
         try:
             checked.reasoning = run_reasoner(graph)
@@ -78,6 +78,6 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
                 raise
             if on_warning is not None:
                 on_warning(exc.message)
-    from .describe import set_triple_count
+    from livergraph.model.description import set_triple_count
     set_triple_count(graph, len(graph))
     return checked

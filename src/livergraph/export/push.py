@@ -27,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Mapping
 
-from .errors import UnreadableInput
+from livergraph.errors import UnreadableInput
 
 TOKEN_ENV = "LIVERGRAPH_TOKEN"
 USER_ENV = "LIVERGRAPH_USER"

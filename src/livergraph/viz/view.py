@@ -32,7 +32,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from .namespaces import CURIE_BASES, ID_BASE, LG, OBO
+from livergraph.namespaces import CURIE_BASES, ID_BASE, LG, OBO
 
 #: node kind -> (ontology class giving its name, English name, Chinese name, colour, vis shape)
 KINDS: dict[str, tuple[URIRef | None, str, str, str, str]] = {
@@ -700,7 +700,7 @@ def exportable(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _write_lines(out_path, lines) -> None:
-    from .serialize import write_atomic
+    from livergraph.io.atomic import write_atomic
 
     def writer(handle):
         for line in lines:
@@ -758,7 +758,7 @@ def find_node(G: nx.MultiDiGraph, text: str) -> str | None:
     """A node by IRI, CURIE (trial:NCT…), NCT number or exact label (case-insensitive)."""
     if text in G:
         return text
-    from .namespaces import expand_curie
+    from livergraph.namespaces import expand_curie
     iri = expand_curie(text)
     if iri is not None and str(iri) in G:
         return str(iri)

@@ -14,8 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from .query import Answer, QueryError, QueryTimeout, check, check_format, graph_form, syntax_error
-from .results import GRAPH_FORMATS, RESULT_FORMATS
+from livergraph.query.engine import Answer, QueryError, QueryTimeout, check, check_format, graph_form, syntax_error
+from livergraph.query.render import GRAPH_FORMATS, RESULT_FORMATS
 
 USER_AGENT = "livergraph (SPARQL 1.1 Protocol client)"
 DEFAULT_TIMEOUT = 60.0
@@ -74,7 +74,7 @@ def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "t
     """Answer ``text`` on the endpoint at ``url`` in ``fmt``."""
     import pyoxigraph as ox
 
-    from . import results
+    from livergraph.query import render as results
     if not url.lower().startswith(("http://", "https://")):
         raise QueryError(f"not an HTTP URL: {url!r}",
                          hint="give the endpoint's URL, e.g. http://127.0.0.1:7878/query")

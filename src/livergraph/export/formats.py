@@ -31,9 +31,9 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .describe import DCAT, VOID, graph_iri, is_description_subject
-from .namespaces import LG, PREFIXES, RECORD_SEGMENTS
-from .serialize import write_turtle
+from livergraph.model.description import DCAT, VOID, graph_iri, is_description_subject
+from livergraph.namespaces import LG, PREFIXES, RECORD_SEGMENTS
+from livergraph.io.turtle import write_turtle
 
 #: Prefixes written in exports: livergraph's own, plus the vocabularies of the description.
 EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}
@@ -294,7 +294,7 @@ def write_rdfxml(parts: Parts, out: IO[str]) -> None:
 
 
 def write_jsonld(parts: Parts, out: IO[str], context: dict | None = None) -> None:
-    from .schema import schema_from_graph
+    from livergraph.model.schema import schema_from_graph
     if context is None:
         context = jsonld_context(schema_from_graph(parts.ontology))
     doc = jsonld_document(canonical(parts.merged()), context)
@@ -486,11 +486,11 @@ def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = Fals
     """The graph as ``livergraph build`` publishes it (``pipeline.build_checked``: validated
     against ``shapes_dir`` when given, reasoned when ``reason``), split into its named graphs.
     The description's void:triples counts every statement, inferred ones included."""
-    from . import __version__
-    from .describe import set_triple_count
-    from .errors import DataError
-    from .pipeline import GraphDoesNotConform, build_checked
-    from .schema import load_ontology_graph
+    from livergraph import __version__
+    from livergraph.model.description import set_triple_count
+    from livergraph.errors import DataError
+    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
+    from livergraph.model.schema import load_ontology_graph
     try:
         graph = build_checked(ontology_path, data_dir, shapes_dir=shapes_dir,
                               reason=reason).graph

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import UnreadableInput
+from livergraph.errors import UnreadableInput
 
 try:  # the C loader is several times faster on large data sets
     from yaml import CSafeLoader as _Loader

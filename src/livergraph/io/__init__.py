@@ -1,0 +1,1 @@
+"""Helpers used by every stage: file formats, atomic writes, CURIEs, labels, HTTP."""

@@ -1,0 +1,1 @@
+"""Curated data files -> records -> the RDF graph (schema-first)."""

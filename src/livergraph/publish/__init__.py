@@ -1,0 +1,1 @@
+"""The one published artifact: Turtle, an Oxigraph store, the report and a manifest."""

@@ -1,0 +1,1 @@
+"""SPARQL over the published graph: named queries, parameters, result rows and rendering."""

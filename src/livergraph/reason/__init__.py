@@ -1,0 +1,1 @@
+"""OWL reasoning with HermiT -> inferred statements."""

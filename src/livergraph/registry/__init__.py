@@ -1,0 +1,1 @@
+"""Registry records (ClinicalTrials.gov, WHO ICTRP): import, fetch, snapshots."""

@@ -1,0 +1,1 @@
+"""ClinicalTrials.gov API v2: import records into data/, fetch searches."""

@@ -1,0 +1,1 @@
+"""SHACL shapes -> a validation report; the scaled engine beside the pySHACL reference."""

@@ -1,0 +1,1 @@
+"""The network view (networkx) and the offline HTML page that shows it."""
