@@ -13,7 +13,6 @@ from typing import IO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.plugins.stores.memory import Memory
 
 from livergraph.namespaces import PREFIXES
 
@@ -86,53 +85,25 @@ def write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None = N
         return _write_turtle(graph, out, prefixes)
 
 
-def sole_memory_index(graph: Graph) -> dict | None:
-    """The subject -> predicate -> objects index of rdflib's in-memory store when ``graph`` is
-    the only graph in it (what ``Graph()`` makes), else None.
-
-    Reading it visits every statement once, with none of the per-statement generators
-    ``graph.triples`` makes. A key whose statements were all removed stays in the index with
-    nothing under it: readers skip empty entries."""
-    store = graph.store
-    if type(store) is not Memory or not hasattr(store, "_Memory__spo"):
-        return None
-    contexts = store._Memory__contextTriples
-    ctx = f"{graph.identifier.__class__.__name__}:{graph.identifier}"
-    if (set(contexts) <= {None, ctx} and store._Memory__all_contexts <= {graph}
-            and not store._Memory__tripleContexts
-            and len(contexts[None]) == len(contexts.get(ctx, ()))):
-        return store._Memory__spo
-    return None
-
-
 def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -> int:
     names = _Names(prefixes or PREFIXES)
     referenced: dict[BNode, int] = defaultdict(int)
-    # subject -> predicate -> its objects (a dict or a list; empty ones are skipped)
-    by_subject: dict = sole_memory_index(graph)
-    if by_subject is not None:
-        count = len(graph)
-        for po in by_subject.values():
-            for objs in po.values():
-                for o in objs:
-                    if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
-                        referenced[o] += 1
-    else:
-        by_subject = {}
-        count = 0
-        for s, p, o in graph:
-            po = by_subject.get(s)
-            if po is None:
-                by_subject[s] = {p: [o]}
+    # subject -> predicate -> its objects
+    by_subject: dict = {}
+    count = 0
+    for s, p, o in graph:
+        po = by_subject.get(s)
+        if po is None:
+            by_subject[s] = {p: [o]}
+        else:
+            objs = po.get(p)
+            if objs is None:
+                po[p] = [o]
             else:
-                objs = po.get(p)
-                if objs is None:
-                    po[p] = [o]
-                else:
-                    objs.append(o)
-            if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
-                referenced[o] += 1
-            count += 1
+                objs.append(o)
+        if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
+            referenced[o] += 1
+        count += 1
     for b, n in referenced.items():
         if n > 1:
             raise TurtleError(f"blank node {b} is used as the object of {n} triples; "

@@ -26,8 +26,8 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL as _OWL, PROV as _PROV, RDF as _RDF, RDFS as _RDFS, XSD as _XSD
-from rdflib.plugins.stores.memory import Memory
 
+from livergraph.compat import fill_graph
 from livergraph.errors import DataError, DataErrors, LivergraphError
 from livergraph.model.load import Record, load_records, require_data_dir, paused_gc
 from livergraph.namespaces import (CTGOV_STUDY, DOI_BASE, LG as _LG, PUBMED_BASE, RECORD_SEGMENTS,
@@ -670,63 +670,6 @@ def build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
     # the growing graph again and again, for nothing
     with paused_gc():
         return _build_from(schema, vocab, records, include_ontology=include_ontology)
-
-
-def fill_graph(graph: Graph, triples: set) -> None:
-    """Add ``triples`` (a set, which ``graph`` then owns: do not use it afterwards) to ``graph``.
-
-    For a new graph on rdflib's in-memory store (what ``Graph()`` makes) the store's indexes are
-    filled directly, exactly as ``graph.add`` would fill them one statement at a time, at a
-    fraction of the cost: ``add`` hashes every term about ten times and announces every statement
-    to the store's (empty) list of listeners. Any other graph gets ``graph.addN``.
-    """
-    store = graph.store
-    names = ("_Memory__spo", "_Memory__pos", "_Memory__osp", "_Memory__contextTriples",
-             "_Memory__tripleContexts", "_Memory__all_contexts", "_Memory__defaultContexts")
-    fresh = (type(store) is Memory and all(hasattr(store, n) for n in names)
-             and not store._Memory__spo and store._Memory__defaultContexts is None
-             and store._Memory__contextTriples == {None: set()}
-             and not store._Memory__tripleContexts and not store._Memory__all_contexts)
-    if not fresh:
-        graph.addN((s, p, o, graph) for s, p, o in triples)
-        return
-    if not triples:
-        return
-    spo, pos, osp = store._Memory__spo, store._Memory__pos, store._Memory__osp
-    for t in triples:
-        s, p, o = t
-        po = spo.get(s)
-        if po is None:
-            po = spo[s] = {}
-        objs = po.get(p)
-        if objs is None:
-            po[p] = {o: 1}
-        else:
-            objs[o] = 1
-        os_ = pos.get(p)
-        if os_ is None:
-            os_ = pos[p] = {}
-        subjs = os_.get(o)
-        if subjs is None:
-            os_[o] = {s: 1}
-        else:
-            subjs[s] = 1
-        sp = osp.get(o)
-        if sp is None:
-            osp[o] = {s: {p: 1}}
-        else:
-            preds = sp.get(s)
-            if preds is None:
-                sp[s] = {p: 1}
-            else:
-                preds[p] = 1
-    ctx = store._Memory__ctx_to_str(graph)   # also records the graph as the context's object
-    store._Memory__all_contexts.add(graph)
-    # every statement is in the graph's context and the default one, not quoted: the store
-    # keeps that as its default and stores no per-statement context entry
-    store._Memory__defaultContexts = {ctx: False, None: False}
-    store._Memory__contextTriples[ctx] = set(triples)   # copies the stored hashes
-    store._Memory__contextTriples[None] = triples
 
 
 def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,

@@ -166,20 +166,8 @@ def creation_date(graph: Graph) -> Literal | None:
 
 
 def _distinct_terms(graph: Graph) -> tuple[set, set, set]:
-    """The distinct subjects, predicates and objects of rdf:type of ``graph``.
-
-    A graph alone in rdflib's in-memory store (what ``Graph()`` makes) has them as the keys of
-    the store's indexes, read without visiting each statement; a key whose statements were all
-    removed is left behind with nothing under it, and is skipped. Any other graph is read in one
-    pass over its statements."""
-    from livergraph.io.turtle import sole_memory_index
-    spo = sole_memory_index(graph)
-    if spo is not None:
-        pos = graph.store._Memory__pos
-        subjects = {s for s, po in spo.items() if any(po.values())}
-        predicates = {p for p, os_ in pos.items() if any(os_.values())}
-        classes = {o for o, ss in pos.get(RDF.type, {}).items() if ss}
-        return subjects, predicates, classes
+    """The distinct subjects, predicates and objects of rdf:type of ``graph``, in one pass over
+    its statements."""
     subjects, predicates, classes = set(), set(), set()
     add_s, add_p, add_c = subjects.add, predicates.add, classes.add
     rdf_type = RDF.type

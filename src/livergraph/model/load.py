@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from livergraph.errors import UnreadableInput
 
@@ -25,77 +24,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 VOCABULARY_DIR = "vocabulary"
-
-_STR, _MAP, _SEQ = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
-                    "tag:yaml.org,2002:seq")
-#: scalars made by the loader's own constructors (every one gives a hashable value)
-_SCALARS = frozenset("tag:yaml.org,2002:" + t
-                     for t in ("str", "int", "float", "bool", "null", "timestamp"))
-_BUSY = object()
-_RESOLVED: dict[tuple, str] = {}    # (plain scalar, implicit flags) -> tag; short scalars only
-_RESOLVED_MAX = 200_000
-
-
-class _Unusual(Exception):
-    """A node the fast construction leaves to PyYAML's (merge keys, explicit tags, cycles)."""
-
-
-class _FastLoader(_Loader):
-    """The safe loader, with the same results, made faster for record files: the tag of a short
-    plain scalar (keys such as ``type`` and ``id``, codes, numbers) is resolved once per run,
-    and plain mappings, sequences and scalars are built directly instead of through PyYAML's
-    general constructor. A document holding anything else (merge keys, explicit tags,
-    recursive aliases) is built by PyYAML's constructor."""
-
-    def resolve(self, kind, value, implicit):
-        if kind is ScalarNode and len(value) <= 40:
-            key = (value, implicit)
-            tag = _RESOLVED.get(key)
-            if tag is None:
-                if len(_RESOLVED) >= _RESOLVED_MAX:
-                    _RESOLVED.clear()
-                tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
-            return tag
-        return super().resolve(kind, value, implicit)
-
-    def construct_document(self, node):
-        try:
-            data = self._build(node, {})
-        except _Unusual:
-            self.constructed_objects, self.recursive_objects = {}, {}
-            return super().construct_document(node)
-        self.constructed_objects, self.recursive_objects = {}, {}
-        return data
-
-    def _build(self, node, made: dict):
-        kind = node.__class__
-        if kind is ScalarNode:
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            if tag in _SCALARS:
-                return self.construct_object(node)
-            raise _Unusual
-        hit = made.get(id(node))
-        if hit is not None:   # an alias: the same object, as PyYAML gives
-            if hit is _BUSY:
-                raise _Unusual
-            return hit
-        made[id(node)] = _BUSY
-        if kind is MappingNode and node.tag == _MAP:
-            out = {}
-            build = self._build
-            for k, v in node.value:
-                if k.__class__ is not ScalarNode or k.tag not in _SCALARS:
-                    raise _Unusual
-                out[build(k, made)] = build(v, made)
-        elif kind is SequenceNode and node.tag == _SEQ:
-            out = [self._build(v, made) for v in node.value]
-        else:
-            raise _Unusual
-        made[id(node)] = out
-        return out
-
 
 @dataclass
 class Record:
@@ -121,7 +49,7 @@ def read_yaml(path: Path, shown: str | None = None) -> Any:
         raise UnreadableInput(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=shown,
                               hint="save the file as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_FastLoader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -38,6 +38,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
+from livergraph.compat import subject_objects
 from livergraph.errors import DataError, LivergraphError
 from livergraph.namespaces import ID_BASE, LG, LGC, ONTOLOGY_IRI
 
@@ -101,19 +102,6 @@ NON_LOCAL_TYPES = {OWL.InverseFunctionalProperty, OWL.SymmetricProperty,
                    OWL.IrreflexiveProperty}
 #: IRIs of the stand-in individuals the reasoner classifies (one per kind of record)
 REPRESENTATIVE = "urn:livergraph:reasoner:representative:"
-
-
-def subject_objects(graph: Graph, p: URIRef):
-    """(subject, object) pairs of ``p``, read straight from the index of rdflib's in-memory store
-    when ``graph`` is alone in it (``serialize.sole_memory_index``; rdflib's own
-    ``subject_objects`` spends ~9 µs a triple on working out named graphs), else through rdflib."""
-    from livergraph.io.turtle import sole_memory_index
-    if sole_memory_index(graph) is None:
-        yield from graph.subject_objects(p)
-        return
-    for o, subjects in list(graph.store._Memory__pos.get(p, {}).items()):
-        for s in list(subjects):
-            yield s, o
 
 
 def _with_subproperties(graph: Graph, props: set) -> set:

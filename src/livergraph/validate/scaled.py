@@ -650,11 +650,8 @@ _SHARED: dict = {}      # what forked workers read (set before the fork, never c
 
 
 def subjects_of(graph: Graph) -> list:
-    from livergraph.io.turtle import sole_memory_index
-    spo = sole_memory_index(graph)
-    if spo is not None:      # keys left empty by removed statements are skipped
-        return [s for s, po in spo.items() if any(po.values())]
-    return list(dict.fromkeys(graph.subjects()))
+    """The distinct subjects of ``graph``, in the store's order."""
+    return list(graph.subjects(unique=True))
 
 
 def _chunk_graph(graph: Graph, subjects, subclass_triples) -> Graph:
@@ -677,55 +674,20 @@ def _chunk_graph(graph: Graph, subjects, subclass_triples) -> Graph:
     return g
 
 
-class _ParameterList(list):
-    """pySHACL's list of constraint parameters, with the membership test of a set (it tests
-    every predicate of a shape against the list, for every focus node)."""
-
-    def __init__(self, items):
-        super().__init__(items)
-        self._set = frozenset(items)
-
-    def __contains__(self, x):
-        return x in self._set
-
-    def copy(self):
-        return _ParameterList(self)
-
-
-def speed_up_pyshacl() -> None:
-    """Give pySHACL its constraint-parameter list as a _ParameterList (same items, same order)."""
-    import pyshacl.shape as shape_module
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-    current = getattr(shape_module, "CONSTRAINT_PARAMS", (None, None))[0]
-    if not isinstance(current, _ParameterList):
-        shape_module.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS),
-                                          CONSTRAINT_PARAMETERS_MAP)
-
-
 def validate_chunk(index: int) -> tuple[list, bool]:
-    """pySHACL (core shapes) on chunk ``index``; the kept results as report triples."""
+    """pySHACL (core shapes) on chunk ``index``; the kept results as report triples.
+
+    The chunk also holds the rdf:type of nodes it does not own (for sh:class); pySHACL targets
+    them too, and they may fail for want of their other triples: only the results of the focus
+    nodes the chunk owns are kept (the owner's chunk reports the others)."""
     import pyshacl
     graph, core, chunks, subclass = (_SHARED[k] for k in ("graph", "core", "chunks", "subclass"))
     subjects = chunks[index]
-    from pyshacl.shape import Shape
-    speed_up_pyshacl()
     g = _chunk_graph(graph, subjects, subclass)
     owned = set(subjects)
-    # The chunk also holds the rdf:type of nodes it does not own (for sh:class); they would be
-    # targeted too, and fail for want of their other triples: restrict the shapes' targets to
-    # the nodes the chunk owns (their results would be dropped anyway).
-    targets = Shape.focus_nodes
-
-    def owned_targets(self, data_graph, debug=False):
-        return {f for f in targets(self, data_graph, debug=debug) if f in owned}
-
-    Shape.focus_nodes = owned_targets
-    try:
-        _, rg, _ = pyshacl.validate(g, shacl_graph=core, inference="none", advanced=False,
-                                    allow_warnings=True, abort_on_first=False,
-                                    meta_shacl=False, debug=False)
-    finally:
-        Shape.focus_nodes = targets
+    _, rg, _ = pyshacl.validate(g, shacl_graph=core, inference="none", advanced=False,
+                                allow_warnings=True, abort_on_first=False,
+                                meta_shacl=False, debug=False)
     return _kept(rg, lambda focus: focus in owned)
 
 
