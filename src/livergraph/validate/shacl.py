@@ -32,71 +32,24 @@ the data file and record it was built from (``lg:curatedIn``).
 """
 from __future__ import annotations
 
-import json
-import re
 import time
-from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Iterable
+from typing import Iterable
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, SH
 
 from livergraph.errors import UnreadableInput
-from livergraph.namespaces import LG, LGC, ONTOLOGY_IRI, PREFIXES
+from livergraph.namespaces import ONTOLOGY_IRI
+# the report, importable from here as before
+from livergraph.validate.report import (  # noqa: F401
+    ONTOLOGY_FILE, SEVERITY_NAMES, SEVERITY_ORDER, WRITERS, Report, Result, compact, label_of,
+    make_report, render, write_json, write_report_turtle, write_text)
 
-SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
 #: Turtle-like suffixes rdflib reads, by file extension.
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".n3": "n3", ".rdf": "xml", ".owl": "xml",
                ".xml": "xml", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig",
                ".nq": "nquads"}
-ONTOLOGY_FILE = "ontology/livergraph.ttl"
-
-
-@dataclass
-class Result:
-    severity: str                 # violation | warning | info
-    focus: str                    # IRI (or blank-node id) of the focus node
-    label: str                    # a human name for the focus node
-    path: str | None              # property as a CURIE, or None for node-level results
-    value: str | None             # offending value, rendered as Turtle-ish text
-    message: str
-    file: str                     # data file the focus node was built from ("" if unknown)
-    record: str                   # record path inside that file ("" if unknown)
-    shape: str                    # the shape (CURIE) that produced the result
-    constraint: str               # the SHACL constraint component (CURIE)
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}#{self.record}" if self.record else self.file
-
-
-@dataclass
-class Report:
-    results: list[Result]
-    triples: int
-    seconds: float
-    shapes_files: list[str] = field(default_factory=list)
-    graph: Graph | None = None    # the standard SHACL validation report
-
-    @property
-    def counts(self) -> dict[str, int]:
-        c = Counter(r.severity for r in self.results)
-        return {name: c.get(name, 0) for name in SEVERITY_ORDER}
-
-    @property
-    def conforms(self) -> bool:
-        return self.counts["violation"] == 0
-
-    def summary(self) -> str:
-        n = self.counts
-        head = "conforms" if self.conforms else "does not conform"
-        return (f"{head}: {n['violation']} violation(s), {n['warning']} warning(s), "
-                f"{n['info']} info ({self.triples} triples checked against "
-                f"{len(self.shapes_files)} shapes files in {self.seconds:.1f} s)")
-
 
 # -- inputs -------------------------------------------------------------------------------------
 
@@ -210,22 +163,12 @@ def validate(graph: Graph, shapes: Graph, shapes_files: list[str] | None = None,
             workers = 1 if len(graph) < PARALLEL_FROM_TRIPLES else default_workers()
         report_graph = _scaled(graph, shapes, workers, chunk_size or CHUNK_SUBJECTS)
     seconds = time.perf_counter() - start
-    return _report(graph, shapes, shapes_files, report_graph, seconds)
+    return make_report(graph, shapes, shapes_files, report_graph, seconds)
 
 
 def validate_plain(graph: Graph, shapes: Graph, shapes_files: list[str] | None = None) -> Report:
     """pySHACL over the whole graph, the reference the scalable engine is measured against."""
     return validate(graph, shapes, shapes_files, engine="plain")
-
-
-def _report(graph: Graph, shapes: Graph, shapes_files, report_graph: Graph, seconds: float) \
-        -> Report:
-    results = [_result(report_graph, r, graph, shapes)
-               for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
-    results.sort(key=lambda r: (r.file, r.record, SEVERITY_ORDER[r.severity], r.path or "",
-                                r.message, r.value or "", r.focus, r.shape, r.constraint))
-    return Report(results, len(graph), seconds, shapes_files or [], report_graph)
-
 
 def _plain(graph: Graph, shapes: Graph) -> Graph:
     import pyshacl
@@ -299,136 +242,3 @@ def validate_paths(paths: Iterable[Path], ontology_path: Path, shapes_dir: Path,
     return validate(read_graph(paths, ontology_path), shapes, files, engine=engine)
 
 
-def _result(rg: Graph, node, data: Graph, shapes: Graph) -> Result:
-    focus = rg.value(node, SH.focusNode)
-    path = rg.value(node, SH.resultPath)
-    value = rg.value(node, SH.value)
-    messages = sorted(str(m) for m in rg.objects(node, SH.resultMessage))
-    shape = rg.value(node, SH.sourceShape)
-    severity = SEVERITY_NAMES.get(rg.value(node, SH.resultSeverity), "violation")
-    where = data.value(focus, LG.curatedIn) if focus is not None else None
-    if where is not None:
-        file, _, record = str(where).partition("#")
-    elif isinstance(focus, URIRef) and str(focus).startswith((str(LG), str(LGC))):
-        file, record = ONTOLOGY_FILE, compact(focus)
-    else:
-        file, record = "", ""
-    return Result(
-        severity=severity,
-        focus=str(focus),
-        label=label_of(data, focus),
-        path=compact(path) if isinstance(path, URIRef) else (None if path is None else "(path)"),
-        value=None if value is None else render(value),
-        message=_message(messages, shape, shapes),
-        file=file, record=record,
-        shape=_shape_name(shape, shapes),
-        constraint=compact(rg.value(node, SH.sourceConstraintComponent)))
-
-
-def _message(messages: list[str], shape, shapes: Graph) -> str:
-    # pySHACL gives the shape's sh:message; prefer the longest (substituted) one
-    if messages:
-        return _compact_iris(max(messages, key=len))
-    return f"fails {_shape_name(shape, shapes)}"
-
-
-def _compact_iris(text: str) -> str:
-    """Write the IRIs pySHACL substitutes into messages as CURIEs (trial:NCT01220492)."""
-    for ns, prefix in _NAMES:
-        if ns in text:
-            text = re.sub(re.escape(ns) + r"([A-Za-z0-9_.\-]+)", prefix + r":\1", text)
-    return text
-
-
-def _shape_name(shape, shapes: Graph) -> str:
-    """The named shape a result comes from: a property shape's node shape if it is anonymous."""
-    if isinstance(shape, URIRef):
-        return compact(shape)
-    parent = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
-    if isinstance(parent, URIRef):
-        return compact(parent)
-    return "(anonymous shape)"
-
-
-def label_of(g: Graph, node) -> str:
-    if node is None:
-        return ""
-    for prop in (RDFS.label, LG.title, LG.name):
-        values = list(g.objects(node, prop))
-        for lang in ("en", "zh-Hant", None):
-            for v in sorted(values, key=str):
-                if isinstance(v, Literal) and (lang is None or v.language == lang):
-                    return str(v)
-    return compact(node)
-
-
-_NAMES = sorted([(ns, p) for p, ns in PREFIXES.items()]
-                + [(str(SH), "sh"), ("https://w3id.org/livergraph/shapes#", "lgsh")],
-                key=lambda x: -len(x[0]))
-
-
-def compact(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    text = str(node)
-    for ns, prefix in _NAMES:
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return f"<{text}>"
-
-
-def render(value) -> str:
-    if isinstance(value, Literal):
-        text = f'"{value}"'
-        if value.language:
-            return f"{text}@{value.language}"
-        if value.datatype is not None:
-            return f"{text}^^{compact(value.datatype)}"
-        return text
-    return compact(value)
-
-
-# -- output -------------------------------------------------------------------------------------
-
-def write_text(report: Report, out: IO[str], severities: Iterable[str] = tuple(SEVERITY_ORDER)) \
-        -> None:
-    """A report grouped by data file and record (results of the given severities), then the
-    summary line (counting every result)."""
-    shown = set(severities)
-    by_file: dict[str, dict[str, list[Result]]] = defaultdict(lambda: defaultdict(list))
-    for r in (r for r in report.results if r.severity in shown):
-        by_file[r.file or "(not from a data file)"][r.record].append(r)
-    for file in sorted(by_file):
-        out.write(f"{file}\n")
-        for record in sorted(by_file[file]):
-            results = by_file[file][record]
-            first = results[0]
-            out.write(f"  [{record or compact(URIRef(first.focus))}] {first.label}\n")
-            for r in results:
-                target = r.path or "(node)"
-                if r.value is not None:
-                    target += f" = {r.value}"
-                out.write(f"    {r.severity:<9} {target}\n")
-                out.write(f"              {r.message}\n")
-        out.write("\n")
-    out.write(report.summary() + "\n")
-
-
-def write_json(report: Report, out: IO[str]) -> None:
-    doc = {"conforms": report.conforms, "counts": report.counts, "triples": report.triples,
-           "shapes": report.shapes_files, "results": [asdict(r) for r in report.results]}
-    json.dump(doc, out, ensure_ascii=False, indent=2)
-    out.write("\n")
-
-
-def write_report_turtle(report: Report, out: IO[str]) -> None:
-    g = report.graph if report.graph is not None else Graph()
-    g.bind("sh", str(SH))
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
-    out.write(g.serialize(format="turtle"))
-
-
-WRITERS = {"text": write_text, "json": write_json, "turtle": write_report_turtle}

@@ -1,0 +1,221 @@
+"""The validation report a curator can act on: results named by label, property, value, message
+and the data file and record they come from; written as text, JSON or the standard SHACL report.
+
+A report *conforms* when it has no result of severity violation: warnings and info are allowed
+(the exit-code contract of ``livergraph validate``: 0 conforms, 1 violations, 2 unreadable).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import IO, Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
+
+from livergraph.io import curies
+from livergraph.io.labels import pick_label
+from livergraph.namespaces import LG, LGC, PREFIXES
+
+SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+ONTOLOGY_FILE = "ontology/livergraph.ttl"
+#: namespaces of the shapes, which the project's CURIE converter does not cover
+SHAPES_NAMESPACES = ((str(SH), "sh"), ("https://w3id.org/livergraph/shapes#", "lgsh"))
+
+
+@dataclass
+class Result:
+    severity: str                 # violation | warning | info
+    focus: str                    # IRI (or blank-node id) of the focus node
+    label: str                    # a human name for the focus node
+    path: str | None              # property as a CURIE, or None for node-level results
+    value: str | None             # offending value, rendered as Turtle-ish text
+    message: str
+    file: str                     # data file the focus node was built from ("" if unknown)
+    record: str                   # record path inside that file ("" if unknown)
+    shape: str                    # the shape (CURIE) that produced the result
+    constraint: str               # the SHACL constraint component (CURIE)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}#{self.record}" if self.record else self.file
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    triples: int
+    seconds: float
+    shapes_files: list[str] = field(default_factory=list)
+    graph: Graph | None = None    # the standard SHACL validation report
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.severity for r in self.results)
+        return {name: c.get(name, 0) for name in SEVERITY_ORDER}
+
+    @property
+    def conforms(self) -> bool:
+        return self.counts["violation"] == 0
+
+    def summary(self) -> str:
+        n = self.counts
+        head = "conforms" if self.conforms else "does not conform"
+        return (f"{head}: {n['violation']} violation(s), {n['warning']} warning(s), "
+                f"{n['info']} info ({self.triples} triples checked against "
+                f"{len(self.shapes_files)} shapes files in {self.seconds:.1f} s)")
+
+
+def make_report(graph: Graph, shapes: Graph, shapes_files: list[str] | None,
+                report_graph: Graph, seconds: float) -> Report:
+    """The ``Report`` for pySHACL's (or the scalable engine's) standard report graph."""
+    results = [_result(report_graph, r, graph, shapes)
+               for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    results.sort(key=lambda r: (r.file, r.record, SEVERITY_ORDER[r.severity], r.path or "",
+                                r.message, r.value or "", r.focus, r.shape, r.constraint))
+    return Report(results, len(graph), seconds, shapes_files or [], report_graph)
+
+
+def _result(rg: Graph, node, data: Graph, shapes: Graph) -> Result:
+    focus = rg.value(node, SH.focusNode)
+    path = rg.value(node, SH.resultPath)
+    value = rg.value(node, SH.value)
+    messages = sorted(str(m) for m in rg.objects(node, SH.resultMessage))
+    shape = rg.value(node, SH.sourceShape)
+    severity = SEVERITY_NAMES.get(rg.value(node, SH.resultSeverity), "violation")
+    where = data.value(focus, LG.curatedIn) if focus is not None else None
+    if where is not None:
+        file, _, record = str(where).partition("#")
+    elif isinstance(focus, URIRef) and str(focus).startswith((str(LG), str(LGC))):
+        file, record = ONTOLOGY_FILE, compact(focus)
+    else:
+        file, record = "", ""
+    return Result(
+        severity=severity,
+        focus=str(focus),
+        label=label_of(data, focus),
+        path=compact(path) if isinstance(path, URIRef) else (None if path is None else "(path)"),
+        value=None if value is None else render(value),
+        message=_message(messages, shape, shapes),
+        file=file, record=record,
+        shape=_shape_name(shape, shapes),
+        constraint=compact(rg.value(node, SH.sourceConstraintComponent)))
+
+
+def _message(messages: list[str], shape, shapes: Graph) -> str:
+    # pySHACL gives the shape's sh:message; prefer the longest (substituted) one
+    if messages:
+        return _compact_iris(max(messages, key=len))
+    return f"fails {_shape_name(shape, shapes)}"
+
+_IRI = re.compile(r"https?://[^\s<>\"'(){}\[\],;|^`\\]+")
+
+
+def _compact_iris(text: str) -> str:
+    """Write the IRIs pySHACL substitutes into messages as CURIEs (trial:NCT01220492)."""
+    def one(m: re.Match[str]) -> str:
+        iri = m.group(0)
+        tail = ""
+        while iri.endswith("."):
+            iri, tail = iri[:-1], tail + "."
+        return _compact_text(iri, brackets=False) + tail
+    return _IRI.sub(one, text)
+
+
+def _shape_name(shape, shapes: Graph) -> str:
+    """The named shape a result comes from: a property shape's node shape if it is anonymous."""
+    if isinstance(shape, URIRef):
+        return compact(shape)
+    parent = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
+    if isinstance(parent, URIRef):
+        return compact(parent)
+    return "(anonymous shape)"
+
+def label_of(g: Graph, node: Node | None) -> str:
+    """A human name for ``node``: its rdfs:label, lg:title or lg:name (English preferred, see
+    ``livergraph.io.labels``), else its CURIE."""
+    if node is None:
+        return ""
+    for prop in (RDFS.label, LG.title, LG.name):
+        labels = [(str(v), v.language or "") for v in g.objects(node, prop)
+                  if isinstance(v, Literal)]
+        found = pick_label(labels, "en")
+        if found is not None:
+            return found
+    return compact(node)
+
+
+def _compact_text(text: str, *, brackets: bool = True) -> str:
+    for ns, prefix in SHAPES_NAMESPACES:
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return curies.compact(text, brackets=brackets)
+
+
+def compact(node: Node | None) -> str:
+    """A node as a CURIE (``trial:NCT01220492``, ``sh:MinCountConstraintComponent``), a blank
+    node as ``_:id``, any other IRI as ``<...>``; "" for None."""
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return _compact_text(str(node))
+
+
+def render(value) -> str:
+    if isinstance(value, Literal):
+        text = f'"{value}"'
+        if value.language:
+            return f"{text}@{value.language}"
+        if value.datatype is not None:
+            return f"{text}^^{compact(value.datatype)}"
+        return text
+    return compact(value)
+
+
+# -- output -------------------------------------------------------------------------------------
+
+def write_text(report: Report, out: IO[str], severities: Iterable[str] = tuple(SEVERITY_ORDER)) \
+        -> None:
+    """A report grouped by data file and record (results of the given severities), then the
+    summary line (counting every result)."""
+    shown = set(severities)
+    by_file: dict[str, dict[str, list[Result]]] = defaultdict(lambda: defaultdict(list))
+    for r in (r for r in report.results if r.severity in shown):
+        by_file[r.file or "(not from a data file)"][r.record].append(r)
+    for file in sorted(by_file):
+        out.write(f"{file}\n")
+        for record in sorted(by_file[file]):
+            results = by_file[file][record]
+            first = results[0]
+            out.write(f"  [{record or compact(URIRef(first.focus))}] {first.label}\n")
+            for r in results:
+                target = r.path or "(node)"
+                if r.value is not None:
+                    target += f" = {r.value}"
+                out.write(f"    {r.severity:<9} {target}\n")
+                out.write(f"              {r.message}\n")
+        out.write("\n")
+    out.write(report.summary() + "\n")
+
+
+def write_json(report: Report, out: IO[str]) -> None:
+    doc = {"conforms": report.conforms, "counts": report.counts, "triples": report.triples,
+           "shapes": report.shapes_files, "results": [asdict(r) for r in report.results]}
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_report_turtle(report: Report, out: IO[str]) -> None:
+    g = report.graph if report.graph is not None else Graph()
+    g.bind("sh", str(SH))
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    out.write(g.serialize(format="turtle"))
+
+
+WRITERS = {"text": write_text, "json": write_json, "turtle": write_report_turtle}
