@@ -4,7 +4,7 @@ The version lives in pyproject.toml only; ``livergraph.__version__`` reads the i
 package's metadata on first use (importing importlib.metadata costs every command ~30 ms)."""
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> str:
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
         try:

@@ -8,6 +8,12 @@ on any other version it takes the public path, which gives the same result, only
 upgrade can never silently change what livergraph produces. ``tests/test_compat.py`` fails,
 naming the upstream version, when the internals these hacks read change shape.
 
+pySHACL: the scalable validator (``livergraph.validate.plan`` and ``sparql_store``) reads
+pySHACL's shape model (``ShapesGraph``, ``Shape.target()``, ``SPARQLBasedConstraint``) and
+rebuilds each SPARQL result as pySHACL 0.40.1 writes it; it reads no private attribute, but
+``validate.shacl.validate`` uses it only on the tested pySHACL (``scalable_engine_usable``) and
+falls back to pySHACL over the whole graph otherwise.
+
 Hacks that were measured and removed (their public path is now used everywhere):
 
 * pySHACL ``shape.CONSTRAINT_PARAMS`` replaced by a list with a set's membership test: 1.1x on
@@ -24,7 +30,10 @@ Hacks that were measured and removed (their public path is now used everywhere):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +41,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 #: the upstream versions the hacks below were written against (pinned in pyproject.toml)
-TESTED = {"rdflib": "7.6.0"}
+TESTED = {"rdflib": "7.6.0", "pyshacl": "0.40.1"}
 
 
 @lru_cache(maxsize=None)
@@ -48,6 +57,11 @@ def installed(dist: str) -> str:
 def tested(dist: str) -> bool:
     """Whether the installed ``dist`` is the version the hacks on it were written against."""
     return installed(dist) == TESTED[dist]
+
+
+def scalable_engine_usable() -> bool:
+    """Whether the installed pySHACL is the one the scalable validator reproduces (0.40.1)."""
+    return tested("pyshacl")
 
 
 # -- rdflib: the in-memory store (rdflib.plugins.stores.memory.Memory) -------------------------
@@ -103,7 +117,8 @@ def subject_objects(graph: Graph, predicate: Node) -> Iterator[tuple[Node, Node]
     if sole_memory_index(graph) is None:
         yield from graph.subject_objects(predicate)
         return
-    for o, subjects in list(graph.store._Memory__pos.get(predicate, {}).items()):
+    pos: dict[Node, dict[Node, dict[Node, int]]] = graph.store._Memory__pos  # type: ignore[attr-defined]
+    for o, subjects in list(pos.get(predicate, {}).items()):
         for s in list(subjects):
             yield s, o
 
@@ -166,6 +181,45 @@ def fill_graph(graph: Graph, triples: set[tuple[Node, Node, Node]]) -> None:
     store._Memory__contextTriples[None] = triples
 
 
-def add_all(graph: Graph, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-    """``fill_graph`` for any iterable of triples."""
-    fill_graph(graph, triples if isinstance(triples, set) else set(triples))
+# -- library loggers ----------------------------------------------------------------------------
+
+class _Collect(logging.Handler):
+    """Keeps the first line of each message, once; never prints."""
+
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.notes = notes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage().strip().splitlines()
+        line = text[0] if text else record.levelname
+        m = _ILL_TYPED.search(line)
+        if m is not None:
+            line = f"a literal is not a valid {m.group(1)} (rdflib keeps it as text)"
+        if line not in self.notes:
+            self.notes.append(line)
+
+
+_ILL_TYPED = re.compile(r"Failed to convert Literal lexical form to value\. Datatype=(\S+?),")
+
+
+@contextmanager
+def library_warnings(names: tuple[str, ...] = ("rdflib",)) -> Iterator[list[str]]:
+    """Keep the libraries' loggers from printing while the block runs (rdflib logs a whole
+    traceback, "Failed to convert Literal lexical form", for every ill-typed literal it reads,
+    though the SHACL report names the value); yields the list their warnings are collected in,
+    as one line each ("a literal is not a valid ...#decimal ..."), for the caller to show or not.
+    Uses only the public ``logging`` API."""
+    notes: list[str] = []
+    handler = _Collect(notes)
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [lg.propagate for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.propagate = False
+    try:
+        yield notes
+    finally:
+        for lg, propagate in zip(loggers, saved):
+            lg.removeHandler(handler)
+            lg.propagate = propagate

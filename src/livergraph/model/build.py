@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from livergraph.compat import fill_graph
+from livergraph.compat import fill_graph, library_warnings
 from livergraph.errors import DataErrors
 from livergraph.model.load import Record, load_records, require_data_dir, paused_gc
 from livergraph.model.schema import Schema, load_ontology_graph, schema_from_graph
@@ -42,6 +42,11 @@ class BuildResult:
 def build(ontology_path: Path, data_dir: Path, *, include_ontology: bool = True) -> BuildResult:
     """Read the ontology and the curated data and return the graph, or raise DataErrors."""
     require_data_dir(data_dir)
+    with library_warnings():   # rdflib's logged tracebacks (ill-typed literals) never print
+        return _build(ontology_path, data_dir, include_ontology)
+
+
+def _build(ontology_path: Path, data_dir: Path, include_ontology: bool) -> BuildResult:
     onto = load_ontology_graph(ontology_path)
     schema = schema_from_graph(onto)
     vocab = load_vocabulary(data_dir)

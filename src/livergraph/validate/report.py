@@ -52,6 +52,8 @@ class Report:
     seconds: float
     shapes_files: list[str] = field(default_factory=list)
     graph: Graph | None = None    # the standard SHACL validation report
+    #: what the libraries warned of while validating, one line each (see compat.library_warnings)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -80,13 +82,14 @@ def make_report(graph: Graph, shapes: Graph, shapes_files: list[str] | None,
     return Report(results, len(graph), seconds, shapes_files or [], report_graph)
 
 
-def _result(rg: Graph, node, data: Graph, shapes: Graph) -> Result:
+def _result(rg: Graph, node: Node, data: Graph, shapes: Graph) -> Result:
     focus = rg.value(node, SH.focusNode)
     path = rg.value(node, SH.resultPath)
     value = rg.value(node, SH.value)
     messages = sorted(str(m) for m in rg.objects(node, SH.resultMessage))
     shape = rg.value(node, SH.sourceShape)
-    severity = SEVERITY_NAMES.get(rg.value(node, SH.resultSeverity), "violation")
+    level = rg.value(node, SH.resultSeverity)
+    severity = SEVERITY_NAMES.get(level, "violation") if isinstance(level, URIRef) else "violation"
     where = data.value(focus, LG.curatedIn) if focus is not None else None
     if where is not None:
         file, _, record = str(where).partition("#")
@@ -106,7 +109,7 @@ def _result(rg: Graph, node, data: Graph, shapes: Graph) -> Result:
         constraint=compact(rg.value(node, SH.sourceConstraintComponent)))
 
 
-def _message(messages: list[str], shape, shapes: Graph) -> str:
+def _message(messages: list[str], shape: Node | None, shapes: Graph) -> str:
     # pySHACL gives the shape's sh:message; prefer the longest (substituted) one
     if messages:
         return _compact_iris(max(messages, key=len))
@@ -126,7 +129,7 @@ def _compact_iris(text: str) -> str:
     return _IRI.sub(one, text)
 
 
-def _shape_name(shape, shapes: Graph) -> str:
+def _shape_name(shape: Node | None, shapes: Graph) -> str:
     """The named shape a result comes from: a property shape's node shape if it is anonymous."""
     if isinstance(shape, URIRef):
         return compact(shape)
@@ -166,7 +169,8 @@ def compact(node: Node | None) -> str:
     return _compact_text(str(node))
 
 
-def render(value) -> str:
+def render(value: Node) -> str:
+    """A value as Turtle-ish text: ``"33.9"^^xsd:decimal``, ``"text"@en``, a CURIE."""
     if isinstance(value, Literal):
         text = f'"{value}"'
         if value.language:

@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
+from livergraph.compat import TESTED, installed, library_warnings, scalable_engine_usable
+from livergraph.validate.plan import _ALLOWED as ALLOWED_SEVERITIES, Plan
 from livergraph.errors import UnreadableInput
 from livergraph.namespaces import ONTOLOGY_IRI
 # the report, importable from here as before
@@ -68,7 +71,8 @@ def load_shapes(shapes_dir: Path) -> tuple[Graph, list[str]]:
 
 def _parse_into(g: Graph, path: Path, fmt: str) -> None:
     try:
-        g.parse(path, format=fmt)
+        with library_warnings():    # ill-typed literals: the SHACL report names them
+            g.parse(path, format=fmt)
     except FileNotFoundError:
         raise UnreadableInput("file not found", file=str(path)) from None
     except Exception as exc:  # rdflib raises many kinds of syntax errors
@@ -126,7 +130,7 @@ class _QueryCachingGraph(Graph):
 
     _prepared: dict[str, object] = {}   # shared: the same shapes give the same query texts
 
-    def query(self, query_object, *args, **kwargs):
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(query_object, str):
             from rdflib.plugins.sparql import prepareQuery
             prepared = self._prepared.get(query_object)
@@ -155,15 +159,24 @@ def validate(graph: Graph, shapes: Graph, shapes_files: list[str] | None = None,
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (one of {', '.join(ENGINES)})")
     start = time.perf_counter()
-    if engine == "plain":
-        report_graph = _plain(graph, shapes)
-    else:
-        if workers is None:
-            from livergraph.validate.scaled import default_workers
-            workers = 1 if len(graph) < PARALLEL_FROM_TRIPLES else default_workers()
-        report_graph = _scaled(graph, shapes, workers, chunk_size or CHUNK_SUBJECTS)
-    seconds = time.perf_counter() - start
-    return make_report(graph, shapes, shapes_files, report_graph, seconds)
+    # rdflib logs a traceback for each ill-typed literal it reads; the report names the value
+    with library_warnings() as notes:
+        if engine != "plain" and not scalable_engine_usable():
+            notes.append(f"pySHACL {installed('pyshacl')} is not the version the scalable "
+                         f"engine was written against ({TESTED['pyshacl']}): validated with "
+                         "pySHACL over the whole graph")
+            engine = "plain"
+        if engine == "plain":
+            report_graph = _plain(graph, shapes)
+        else:
+            if workers is None:
+                from livergraph.validate.scaled import default_workers
+                workers = 1 if len(graph) < PARALLEL_FROM_TRIPLES else default_workers()
+            report_graph = _scaled(graph, shapes, workers, chunk_size or CHUNK_SUBJECTS)
+        seconds = time.perf_counter() - start
+        report = make_report(graph, shapes, shapes_files, report_graph, seconds)
+    report.notes = notes
+    return report
 
 
 def validate_plain(graph: Graph, shapes: Graph, shapes_files: list[str] | None = None) -> Report:
@@ -176,16 +189,17 @@ def _plain(graph: Graph, shapes: Graph) -> Graph:
         _QueryCachingGraph(store=graph.store, identifier=graph.identifier), shacl_graph=shapes,
         inference="none", advanced=False, allow_warnings=True, abort_on_first=False,
         meta_shacl=False, debug=False)
+    assert isinstance(report_graph, Graph)
     return report_graph
 
 
-_PLANS: dict = {}
+_PLANS: dict[tuple[int, int], tuple[Graph, Plan]] = {}
 
 
-def _plan_for(shapes: Graph):
+def _plan_for(shapes: Graph) -> Plan:
     """The split of ``shapes`` between the engines (cached: the same shapes graph is validated
     against many data graphs in one session)."""
-    from livergraph.validate.scaled import plan
+    from livergraph.validate.plan import plan
     key = (id(shapes), len(shapes))
     hit = _PLANS.get(key)
     if hit is None or hit[0] is not shapes:
@@ -195,7 +209,9 @@ def _plan_for(shapes: Graph):
 
 def _scaled(graph: Graph, shapes: Graph, workers: int, chunk_size: int) -> Graph:
     from livergraph.validate import scaled as sc
+    from livergraph.validate import sparql_store as ss
     p = _plan_for(shapes)
+    assert p.core is not None and p.sparql_only is not None   # plan() makes both
     handle = sc.run_core(graph, p.core, workers, chunk_size)   # forks first
     try:
         report = Graph(bind_namespaces="core")
@@ -203,16 +219,16 @@ def _scaled(graph: Graph, shapes: Graph, workers: int, chunk_size: int) -> Graph
             report.namespace_manager.bind(prefix, ns)
         conforms = True
         vr = BNode()
-        triples: list = []
+        triples: list[tuple[Node | None, Node, Node]] = []
         sc.LAST_RUN["sparql"] = "none"
         if p.jobs:
-            store = sc.load_store(graph, p.predicates)
+            store = ss.load_store(graph, p.predicates)
             if store is not None:
                 sc.LAST_RUN["sparql"] = "store"
                 for job in p.jobs:
-                    for row in sc.run_sparql(store, graph, job):
-                        sc.sparql_result_triples(job, row, shapes, graph, report, vr)
-                        conforms = conforms and job.severity in sc._ALLOWED
+                    for row in ss.run_sparql(store, graph, job):
+                        ss.sparql_result_triples(job, row, shapes, graph, report, vr)
+                        conforms = conforms and job.severity in ALLOWED_SEVERITIES
                 del store
             else:   # blank nodes in the data: the SPARQL constraints run as pySHACL runs them
                 sc.LAST_RUN["sparql"] = "pyshacl"
