@@ -11,10 +11,15 @@ from livergraph.model.load import Record
 from livergraph.namespaces import (CTGOV_STUDY, DOI_BASE, PUBMED_BASE, RECORD_SEGMENTS,
                          expand_curie, record_iri)
 from livergraph.model.schema import Property
-from livergraph.io.curies import compact
 from livergraph.model.records_index import RecordIndex, _Context, _locate, _suggest
 from livergraph.model.values import LG, OWL, PROV, RDF, RDFS, XSD, DURATION_PATTERN, _UNSEEN, \
     RESERVED_KEYS, _holds_records, decimal_lexical, duration_days
+
+
+def curie(iri: URIRef) -> str:
+    """``trial:NCT01220492`` (the converter is imported only when a message needs it)."""
+    from livergraph.io.curies import compact
+    return compact(iri)
 
 
 class Builder(RecordIndex):
@@ -197,7 +202,7 @@ class Builder(RecordIndex):
         if len(candidates) > 1:
             raise DataError(f"{prop.key!r}: {value!r} is ambiguous", record=path,
                             hint="write it as a CURIE, e.g. " + ", ".join(
-                                compact(i) for i, _ in candidates))
+                                curie(i) for i, _ in candidates))
         raise DataError(f"{prop.key!r}: no record with id {value!r}", record=path,
                         hint="check the spelling, or add the record it refers to")
 

@@ -8,10 +8,15 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF
 
-from livergraph.io.curies import compact
 from livergraph.reason.input import _bnode_closure
 from livergraph.namespaces import LG
 
+
+
+def compact(node: object) -> str:
+    """A term as a CURIE (the converter is imported only when an explanation is written)."""
+    from livergraph.io.curies import compact as to_curie
+    return to_curie(str(node))
 
 def _where(graph: Graph, node) -> str:
     place = graph.value(node, LG.curatedIn)
