@@ -21,6 +21,11 @@ PUBLIC_API = [
     "src/livergraph/validate/report.py",
     "src/livergraph/reason/__init__.py",
     "src/livergraph/reason/hermit.py",
+    "src/livergraph/reason/explain.py",
+    "src/livergraph/model/load.py",
+    "src/livergraph/model/lint.py",
+    "src/livergraph/model/description.py",
+    "src/livergraph/io/turtle.py",
 ]
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import IO
+from typing import IO, Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from livergraph.namespaces import PREFIXES
 
@@ -65,12 +66,13 @@ class _Names:
         return body
 
 
-def _sort_key(o) -> tuple:
+def _sort_key(o: Node) -> tuple[int, str, str, str]:
     kind = type(o)
     if kind is URIRef:   # the common cases first, without isinstance's ABC machinery
         return (0, str(o), "", "")
     if kind is Literal:
-        return (2, str(o), str(o.datatype or ""), o.language or "")
+        lit = cast(Literal, o)
+        return (2, str(lit), str(lit.datatype or ""), lit.language or "")
     if isinstance(o, URIRef):
         return (0, str(o), "", "")
     if isinstance(o, Literal):
@@ -89,7 +91,7 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
     names = _Names(prefixes or PREFIXES)
     referenced: dict[BNode, int] = defaultdict(int)
     # subject -> predicate -> its objects
-    by_subject: dict = {}
+    by_subject: dict[Node, dict[Node, Any]] = {}
     count = 0
     for s, p, o in graph:
         po = by_subject.get(s)
@@ -109,14 +111,14 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
             raise TurtleError(f"blank node {b} is used as the object of {n} triples; "
                               "give it an IRI")
 
-    def node(o, depth: int) -> str:
+    def node(o: Node, depth: int) -> str:
         if isinstance(o, URIRef):
             return names.iri(o)
         if isinstance(o, Literal):
             return names.literal(o)
-        return bnode(o, depth)
+        return bnode(cast(BNode, o), depth)
 
-    def as_list(b: BNode) -> list | None:
+    def as_list(b: BNode) -> list[Node] | None:
         items, cur, seen = [], b, set()
         while cur != _NIL:
             if not isinstance(cur, BNode) or cur in seen:
@@ -145,19 +147,19 @@ def _write_turtle(graph: Graph, out: IO[str], prefixes: dict[str, str] | None) -
 
     iri, literal = names.iri, names.literal
     # per predicate: its place in the order (rdf:type first, then by IRI) and its name
-    predicates: dict = {}
+    predicates: dict[Node, tuple[tuple[bool, str], str]] = {}
 
-    def predicate(p) -> tuple:
+    def predicate(p: Node) -> tuple[tuple[bool, str], str]:
         info = predicates.get(p)
         if info is None:
-            info = predicates[p] = ((p != _TYPE, str(p)), "a " if p == _TYPE else iri(p) + " ")
+            info = predicates[p] = ((p != _TYPE, str(p)), "a " if p == _TYPE else iri(cast(URIRef, p)) + " ")
         return info
 
     # short literals recur (codes, numbers, dates): their text is kept, by object identity
     # (the graph holds every object while it is written, so an id is never reused meanwhile)
-    short: dict[int, tuple] = {}
+    short: dict[int, tuple[Literal, str]] = {}
 
-    def predicate_list(grouped: dict, depth: int) -> str:
+    def predicate_list(grouped: dict[Node, Any], depth: int) -> str:
         parts = []
         for key, pname, objs in sorted((*predicate(p), objs) for p, objs in grouped.items()
                                        if objs):

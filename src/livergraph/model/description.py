@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from livergraph.namespaces import BASE, ID_BASE, LG, ONTOLOGY_IRI, PREFIXES
 
@@ -78,7 +79,7 @@ def graph_iri(version: str) -> URIRef:
     return URIRef(f"{GRAPH_BASE}{version}")
 
 
-def is_description_subject(graph: Graph, s) -> bool:
+def is_description_subject(graph: Graph, s: Node) -> bool:
     """True for the nodes a description is about (a void:Dataset and its parts)."""
     return (s, RDF.type, VOID.Dataset) in graph or (s, RDF.type, DCAT.Dataset) in graph
 
@@ -105,7 +106,7 @@ def describe_dataset(graph: Graph, *, version: str, sources: list[URIRef] | None
     add((ds, OWL.versionInfo, Literal(version)))
     add((ds, DCTERMS.isVersionOf, DATASET_IRI))
     add((ds, DCTERMS.license, graph.value(ONTOLOGY_IRI, DCTERMS.license) or DEFAULT_LICENSE))
-    for creator in sorted(graph.objects(ONTOLOGY_IRI, DCTERMS.creator)):
+    for creator in sorted(graph.objects(ONTOLOGY_IRI, DCTERMS.creator), key=str):
         add((ds, DCTERMS.creator, creator))
     add((ds, DCTERMS.conformsTo, ONTOLOGY_IRI))
     add((ds, VOID.uriSpace, Literal(ID_BASE)))
@@ -122,7 +123,7 @@ def describe_dataset(graph: Graph, *, version: str, sources: list[URIRef] | None
     if example is not None:
         add((ds, VOID.exampleResource, example))
     counts = {
-        VOID.entities: sum(1 for s in subjects if s.startswith(ID_BASE)),
+        VOID.entities: sum(1 for s in subjects if str(s).startswith(ID_BASE)),
         VOID.classes: len(classes),
         VOID.properties: len(predicates),
     }
@@ -165,10 +166,12 @@ def creation_date(graph: Graph) -> Literal | None:
     return Literal(max(str(o) for o in dates), datatype=XSD.date)
 
 
-def _distinct_terms(graph: Graph) -> tuple[set, set, set]:
+def _distinct_terms(graph: Graph) -> tuple[set[Node], set[Node], set[Node]]:
     """The distinct subjects, predicates and objects of rdf:type of ``graph``, in one pass over
     its statements."""
-    subjects, predicates, classes = set(), set(), set()
+    subjects: set[Node] = set()
+    predicates: set[Node] = set()
+    classes: set[Node] = set()
     add_s, add_p, add_c = subjects.add, predicates.add, classes.add
     rdf_type = RDF.type
     for s, p, o in graph:
@@ -185,7 +188,7 @@ def vocabularies(graph: Graph) -> set[URIRef]:
     return _vocabularies_of(predicates, classes)
 
 
-def _vocabularies_of(predicates: set, classes: set) -> set[URIRef]:
+def _vocabularies_of(predicates: set[Node], classes: set[Node]) -> set[URIRef]:
     spaces = sorted(_VOCABULARIES, key=len, reverse=True)
     used = set()
     terms = predicates | {o for o in classes if isinstance(o, URIRef)}

@@ -14,17 +14,18 @@ from livergraph.io.atomic import write_atomic
 try:
     from yaml import CSafeDumper as _Dumper
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment,unused-ignore]
 
 #: Keys written first, in this order; all other keys follow alphabetically.
 LEADING_KEYS = ("type", "id", "curie", "property", "text", "value")
 
 
-def _key_order(key: str) -> tuple:
+def _key_order(key: str) -> tuple[int, str]:
     return (LEADING_KEYS.index(key), "") if key in LEADING_KEYS else (len(LEADING_KEYS), key)
 
 
 def canonical(value: Any) -> Any:
+    """``value`` with every mapping's keys in canonical order."""
     if isinstance(value, dict):
         return {k: canonical(value[k]) for k in sorted(value, key=lambda k: _key_order(str(k)))}
     if isinstance(value, list):
@@ -33,8 +34,9 @@ def canonical(value: Any) -> Any:
 
 
 def dump(content: Any) -> str:
-    return yaml.dump(canonical(content), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, indent=2, width=100)
+    """``content`` as canonical YAML text (leading keys first, then sorted)."""
+    return str(yaml.dump(canonical(content), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, indent=2, width=100))
 
 
 @dataclass

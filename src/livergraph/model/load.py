@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from livergraph.errors import UnreadableInput
 try:  # the C loader is several times faster on large data sets
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment,unused-ignore]
 
 VOCABULARY_DIR = "vocabulary"
 
@@ -95,7 +96,7 @@ def records_in(path: Path, shown: str) -> list[Record]:
 
 
 @contextmanager
-def paused_gc():
+def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while building large acyclic structures
     (parsed records, graphs): it would otherwise re-scan them over and over. Reference
     counting still frees memory as usual."""

@@ -7,6 +7,7 @@ from collections import defaultdict
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF
+from rdflib.term import Node
 
 from livergraph.reason.input import _bnode_closure
 from livergraph.namespaces import LG
@@ -18,7 +19,7 @@ def compact(node: object) -> str:
     from livergraph.io.curies import compact as to_curie
     return to_curie(str(node))
 
-def _where(graph: Graph, node) -> str:
+def _where(graph: Graph, node: Node) -> str:
     place = graph.value(node, LG.curatedIn)
     return compact(node) + (f" ({place})" if place is not None else "")
 
@@ -27,18 +28,19 @@ def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
     pairs = set()
     for a, b in graph.subject_objects(OWL.disjointWith):
         if isinstance(a, URIRef) and isinstance(b, URIRef):
-            pairs.add(tuple(sorted((a, b))))
+            pairs.add((min(a, b), max(a, b)))
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = [m for m in Collection(graph, graph.value(node, OWL.members))
+        head = graph.value(node, OWL.members)
+        members = [m for m in (Collection(graph, head) if head is not None else [])
                    if isinstance(m, URIRef)]
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                pairs.add(tuple(sorted((a, b))))
+                pairs.add((min(a, b), max(a, b)))
     return pairs
 
 
 def _definition_properties(graph: Graph, cls: URIRef) -> set[URIRef]:
-    props = set()
+    props: set[URIRef] = set()
     for eq in graph.objects(cls, OWL.equivalentClass):
         for node in {eq} | _bnode_closure(graph, eq):
             props.update(o for o in graph.objects(node, OWL.onProperty) if isinstance(o, URIRef))
@@ -52,10 +54,10 @@ def explain_inconsistency(graph: Graph) -> list[str]:
     (as asserted or as HermiT infers once the disjointness axioms are set aside) to two disjoint
     classes."""
     findings: list[str] = []
-    for prop in sorted(graph.subjects(RDF.type, OWL.FunctionalProperty)):
+    for prop in sorted(graph.subjects(RDF.type, OWL.FunctionalProperty), key=str):
         if (prop, RDF.type, OWL.ObjectProperty) not in graph:
             continue
-        values: dict = defaultdict(set)
+        values: dict[Node, set[Node]] = defaultdict(set)
         for s, o in graph.subject_objects(prop):
             values[s].add(o)
         for s, objs in sorted(values.items()):
