@@ -77,7 +77,8 @@ def test_records_of_one_kind_share_a_representative(bundled):
 
 def test_parts_on_several_processors_give_the_same_inferences(bundled, monkeypatch):
     import livergraph.reason.hermit as r
-    monkeypatch.setattr(r, "MIN_KINDS_PER_PART", 5)
+    import livergraph.reason.modules as modules
+    monkeypatch.setattr(modules, "MIN_KINDS_PER_PART", 5)
     given = modular_input(bundled, parts=2)
     assert len(given.parts) == 2
     monkeypatch.setattr(r.os, "cpu_count", lambda: 2)
