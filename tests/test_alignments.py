@@ -1,12 +1,16 @@
 """schema.org and PROV alignments materialised: `?t a schema:MedicalTrial` answers without RDFS."""
 from __future__ import annotations
 
+from conftest import FIXTURE_TRIALS
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from conftest import FIXTURE_TRIALS
 from livergraph.namespaces import LG, SCHEMA, record_iri
-from livergraph.reason.alignments import alignment_maps, entailed, materialise_alignments
+from livergraph.reason.alignments import (
+    alignment_maps,
+    entailed,
+    materialise_alignments,
+)
 
 EX = Namespace("http://example.org/")
 

@@ -7,8 +7,13 @@ import openpyxl
 import pytest
 
 from livergraph.errors import UnreadableInput
-from livergraph.io.tables import (format_for_path, select_columns, to_csv, to_terminal,
-                                  to_xlsx)
+from livergraph.io.tables import (
+    format_for_path,
+    select_columns,
+    to_csv,
+    to_terminal,
+    to_xlsx,
+)
 from livergraph.query.render import text_width
 
 COLUMNS = ["trial", "title", "status", "participants"]

@@ -5,10 +5,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS, OWL
-
 from conftest import ONTOLOGY, ROOT
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
 from livergraph.errors import UnreadableInput
 from livergraph.export.w3id import htaccess, write_site
 from livergraph.namespaces import LG
@@ -67,7 +67,7 @@ def test_each_iri_kind_resolves_by_content_negotiation(rules, path, accept, expe
 
 def test_the_rules_are_in_w3ids_format(rules):
     assert rules.splitlines()[2:4] == ["Options +FollowSymLinks", "RewriteEngine on"]
-    assert all(line.endswith("[R=303,L]") or line.endswith("[R=303,NE,L]")
+    assert all(line.endswith(("[R=303,L]", "[R=303,NE,L]"))
                for line in rules.splitlines() if line.startswith("RewriteRule"))
 
 

@@ -36,7 +36,7 @@ class Term:
     parents: list[tuple[str, str]] = field(default_factory=list)   # (href, text)
     domain: list[tuple[str, str]] = field(default_factory=list)
     range: list[tuple[str, str]] = field(default_factory=list)
-    members: list["Term"] = field(default_factory=list)
+    members: list[Term] = field(default_factory=list)
 
 
 def _text(g: Graph, s: URIRef, p: URIRef, lang: str | None) -> str:

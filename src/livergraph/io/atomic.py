@@ -19,8 +19,9 @@ import contextvars
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO
 
 from livergraph.errors import UnreadableInput
 

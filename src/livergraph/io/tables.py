@@ -18,13 +18,14 @@ import csv
 import difflib
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Union
 
 from livergraph.errors import UnreadableInput
 
-Cell = Union[str, int, float, None]
+Cell = str | int | float | None
 
 #: output-path extension -> table format
 EXTENSIONS: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx",
@@ -133,9 +134,9 @@ def to_terminal(columns: Sequence[str], rows: Sequence[Sequence[Cell]], *,
     """An aligned table fitted to ``width`` columns (the terminal's when None; 100 when output
     is not a terminal): wide cells wrap inside their column, East Asian characters count two,
     then a row count and, for large answers, how to see the rest."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
-    from rich import box
 
     console = Console(width=width or _terminal_width(), file=io.StringIO(), color_system=None,
                       force_terminal=False, legacy_windows=False, soft_wrap=False)

@@ -12,7 +12,7 @@ entailments, not curated facts: the publisher keeps them with the other inferred
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
