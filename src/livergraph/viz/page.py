@@ -8,7 +8,7 @@
 * node kinds differ by colour and shape, with a legend; trials are coloured by status; edges
   are labelled with their relation or with the summarised measurements;
 * readable at first sight: the view is fitted, node labels keep a minimum size on screen, and
-  the labels of leaves (nodes with one neighbour, and outcome measures) wait until zoomed in;
+  only the most connected nodes' labels show until the reader zooms in (``minor_nodes``);
 * hovering shows a node's key facts, clicking shows all of them with links out; search with a
   list of matches (exact before prefix before substring; English, and traditional or
   simplified Chinese alike, through :func:`livergraph.io.chinese.search_key`); filters by
@@ -50,7 +50,7 @@ VIS_OPTIONS = {
         "enabled": True,
         "solver": "forceAtlas2Based",
         "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01,
-                             "springLength": 110, "springConstant": 0.08, "avoidOverlap": 0.2},
+                             "springLength": 120, "springConstant": 0.08, "avoidOverlap": 0.5},
         "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 25,
                           "fit": True},
         "minVelocity": 1.0,
@@ -137,15 +137,28 @@ def _keys(d: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(search_key(t) for t in texts if t))
 
 
-def _minor(G: nx.MultiDiGraph, node: str, kind: str) -> bool:
-    """Whether a node's label waits until the view is zoomed in: leaves (one neighbour or
-    none, not counting source documents) and kinds that are many and small (outcome
-    measures, source documents)."""
-    if kind not in _ALWAYS_LABELLED:
-        return True
-    neighbours = {n for n in nx.all_neighbors(G, node)
-                  if n != node and G.nodes[n].get("kind") not in PROVENANCE_KINDS}
-    return len(neighbours) <= 1
+#: at most this many labels show before the reader zooms in (the most connected nodes)
+OVERVIEW_LABELS = 30
+
+
+def minor_nodes(G: nx.MultiDiGraph, budget: int = OVERVIEW_LABELS) -> set[str]:
+    """The nodes whose labels wait until the view is zoomed in: leaves (one neighbour or none,
+    not counting source documents), kinds that are many and small (outcome measures, source
+    documents), and beyond the ``budget`` most connected of the rest (ties: trials and
+    studies first, then by label)."""
+    order = {k: i for i, k in enumerate(("study", "trial", "condition", "cell-type", "tissue",
+                                         "route", "sponsor", "publication"))}
+    candidates = []
+    for node, d in G.nodes(data=True):
+        if d.get("kind") not in _ALWAYS_LABELLED:
+            continue
+        neighbours = {n for n in nx.all_neighbors(G, node)
+                      if n != node and G.nodes[n].get("kind") not in PROVENANCE_KINDS}
+        if len(neighbours) > 1:
+            candidates.append((-len(neighbours), order.get(d.get("kind"), 9),
+                               str(d.get("label", node)), node))
+    major = {c[-1] for c in sorted(candidates)[:budget]}
+    return set(G.nodes) - major
 
 
 def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergraph",
@@ -169,6 +182,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line",
                   heading="", bgcolor="#ffffff", font_color=False)
     degree = dict(G.degree())
+    minor = minor_nodes(G)
     info = {}
     for node in sorted(G.nodes):
         d = G.nodes[node]
@@ -191,7 +205,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                           k == "lg:tissueSource" for _, _, k in G.in_edges(node, keys=True)),
                       "name": str(d.get("name", "")), "status": d.get("status", ""),
                       "aliases": [str(a) for a in d.get("aliases", ())],
-                      "keys": _keys(d), "minor": _minor(G, node, kind),
+                      "keys": _keys(d), "minor": node in minor,
                       "facts": [[str(k), str(v)] for k, v in d.get("facts", ())],
                       "links": [[str(k), str(v)] for k, v in d.get("links", ())]}
     for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True),

@@ -76,8 +76,9 @@
     var on = !keep || keep.has(id);
     var minor = info[id].minor && id !== state.highlighted && !(keep && keep.has(id));
     if (minor) {
-      var shown = view.detail && on;
-      return {size: BASE, color: shown ? "#222222" : CLEAR, strokeWidth: shown ? 3 : 0};
+      var shown = view.detail && on;      // hidden: a tiny clear label keeps boxes small
+      return {size: shown ? BASE : 2, color: shown ? "#222222" : CLEAR,
+              strokeWidth: shown ? 3 : 0};
     }
     return {size: view.size, color: on ? "#222222" : "rgba(80,80,80,0.3)", strokeWidth: 3};
   }
@@ -95,7 +96,7 @@
   }
   function sizeLabels(force) {
     var s = network.getScale();
-    var size = Math.round(Math.min(MAX_FONT, Math.max(BASE, MIN_PX / s)));
+    var size = Math.ceil(Math.min(MAX_FONT, Math.max(BASE, MIN_PX / s)));
     var detail = s >= DETAIL_SCALE - 1e-6;
     if (!force && size === view.size && detail === view.detail) return;
     view.size = size; view.detail = detail;
@@ -107,12 +108,15 @@
     edges.update(edges.get().map(function (e) {
       var on = !id || e.from === id || e.to === id;
       return {id: e.id, color: {opacity: on ? 1.0 : 0.15},
-              font: {color: on ? "#555555" : "rgba(80,80,80,0.15)"}};
+              font: {color: on ? "#555555" : CLEAR, strokeWidth: on ? 3 : 0}};
     }));
   }
   function fitVisible() {
     var shown = Array.from(state.visible);
-    if (shown.length) network.fit({nodes: shown, animation: false});
+    if (shown.length) {        // fitted, with a margin for the labels of the outermost nodes
+      network.fit({nodes: shown, animation: false});
+      network.moveTo({scale: network.getScale() * 0.92, animation: false});
+    }
     sizeLabels(true);
   }
 
@@ -298,8 +302,14 @@
     var focus = D.focus.filter(function (id) { return info[id]; });
     if (focus.length) {                    // viz --focus: selected, centred, its facts shown
       network.selectNodes(focus);
-      network.moveTo({position: network.getPositions([focus[0]])[focus[0]],
-                      scale: network.getScale(), animation: false});
+      // centred on the focus, zoomed so that the whole neighbourhood stays in view
+      var pos = network.getPositions(), c = pos[focus[0]], dx = 1, dy = 1;
+      state.visible.forEach(function (id) {
+        dx = Math.max(dx, Math.abs(pos[id].x - c.x)); dy = Math.max(dy, Math.abs(pos[id].y - c.y)); });
+      var box = document.getElementById("mynetwork").getBoundingClientRect();
+      var scale = Math.min(box.width / (2 * dx + 120), box.height / (2 * dy + 120));
+      network.moveTo({position: c, scale: scale, animation: false});
+      sizeLabels(true);
       state.focus = focus;
       showInfo(focus[0]); highlight(focus[0]);
     }
