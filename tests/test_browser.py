@@ -11,10 +11,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
-from test_network import (OTHER_SPONSOR, OTHER_TRIAL, PUBLICATION, SOURCE, SPONSOR, STUDY,
-                          TRIAL, UC_MSC, UMBILICAL_CORD, XSS_SPONSOR, XSS_TITLE, enrich)
+from test_network import (
+    OTHER_SPONSOR,
+    OTHER_TRIAL,
+    PUBLICATION,
+    SOURCE,
+    SPONSOR,
+    STUDY,
+    TRIAL,
+    UC_MSC,
+    UMBILICAL_CORD,
+    XSS_SPONSOR,
+    XSS_TITLE,
+    enrich,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
 CHROMIUM = os.environ.get("LIVERGRAPH_CHROMIUM") or (
@@ -33,8 +44,8 @@ def rich(tmp_path_factory):
     """The enriched fixture (every kind, crafted HTML in a title and a sponsor name), its
     network and its page on disk."""
     from livergraph.model.build import build
-    from livergraph.viz.view import KINDS, kind_name, to_networkx
     from livergraph.viz.page import write_html
+    from livergraph.viz.view import KINDS, kind_name, to_networkx
     tmp = tmp_path_factory.mktemp("browser")
     data = tmp / "data"
     shutil.copytree(FIXTURE_DATA, data)
@@ -250,8 +261,8 @@ def test_screenshot_artifact(page):
 def test_the_bundled_graph_draws_offline(browser, tmp_path):
     """The curated data itself, as `livergraph viz` draws it."""
     from livergraph.model.build import build
-    from livergraph.viz.view import to_networkx
     from livergraph.viz.page import write_html
+    from livergraph.viz.view import to_networkx
     if not any((ROOT / "data" / "trials").glob("*.yaml")):
         pytest.skip("no curated trials in data/ yet")
     G = to_networkx(build(ONTOLOGY, ROOT / "data").graph)

@@ -7,15 +7,25 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import yaml
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF
-from rdflib.compare import to_isomorphic
-
 from conftest import FIXTURE_TRIALS, ONTOLOGY
+from rdflib import Graph, Namespace, URIRef
+from rdflib.compare import to_isomorphic
+from rdflib.namespace import RDF
+
 from livergraph.namespaces import ID_BASE, LGC, OBO
-from livergraph.viz.view import (KINDS, counts_by_class, domain_network, find_node,
-                                human_duration, neighbourhood, network_stats, project,
-                                to_networkx, write_gexf, write_graphml)
+from livergraph.viz.view import (
+    KINDS,
+    counts_by_class,
+    domain_network,
+    find_node,
+    human_duration,
+    neighbourhood,
+    network_stats,
+    project,
+    to_networkx,
+    write_gexf,
+    write_graphml,
+)
 
 TRIAL = ID_BASE + "trial/NCT01220492"
 OTHER_TRIAL = ID_BASE + "trial/NCT05155657"
@@ -79,6 +89,7 @@ def rich_graph(tmp_path_factory):
     import shutil
 
     from conftest import FIXTURE_DATA
+
     from livergraph.model.build import build
     data = tmp_path_factory.mktemp("rich") / "data"
     shutil.copytree(FIXTURE_DATA, data)
@@ -256,6 +267,7 @@ def test_summaries_of_between_arm_range_and_count_results(mini_data):
 def curated():
     """The network of the curated data (data/), in English."""
     from conftest import DATA
+
     from livergraph.model.build import build
     return to_networkx(build(ONTOLOGY, DATA).graph)
 

@@ -2,9 +2,9 @@
 CONSTRUCT query selects and/or to the neighbourhood of focus nodes, drawn as one page."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -35,7 +35,7 @@ def construct_subgraph(rdf_graph: Graph, query: str) -> Graph:
         text = candidate.read_text(encoding="utf-8")
     try:
         result = rdf_graph.query(text, initNs=PREFIXES)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for a bad query
         raise UnreadableInput(f"the query does not parse or run: {exc}",
                               hint="write a SPARQL CONSTRUCT query; the prefixes lg:, lgc:, "
                                    "trial: ... are predeclared") from None

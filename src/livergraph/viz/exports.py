@@ -1,11 +1,13 @@
 """The network written for other tools: GraphML (Gephi, Cytoscape, yEd) and GEXF (Gephi)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 import networkx as nx
 from rdflib import Graph
+
 
 def exportable(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy holding only the scalar attributes GraphML and GEXF can store."""

@@ -18,7 +18,7 @@ sponsor's other trials and the other trials a study reports.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 

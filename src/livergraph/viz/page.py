@@ -25,10 +25,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -68,10 +69,10 @@ VIS_OPTIONS = {
               "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
 }
 
-def layout_options(size: int) -> dict:
+def layout_options(size: int) -> dict[str, Any]:
     """VIS_OPTIONS with fewer layout iterations for big graphs (nodes + edges), so the page
     settles in seconds: each iteration costs about size × 10 µs in headless Chromium."""
-    options = json.loads(json.dumps(VIS_OPTIONS))
+    options: dict[str, Any] = json.loads(json.dumps(VIS_OPTIONS))
     options["physics"]["stabilization"]["iterations"] = max(80, min(400, 300_000 // max(size, 1)))
     return options
 
@@ -93,7 +94,7 @@ def strip_external(page: str) -> str:
     return _EXTERNAL_TAG.sub("", page)
 
 
-def _json_for_script(value) -> str:
+def _json_for_script(value: Any) -> str:
     """JSON safe inside <script>: no '<', '>' or '&' can end the element or start markup."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=False)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

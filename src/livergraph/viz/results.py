@@ -34,7 +34,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from livergraph.namespaces import LG
-from livergraph.viz.text import UCUM_SHOWN, duration_days, human_duration, local, number, pick
+from livergraph.viz.text import (UCUM_SHOWN, duration_days, human_duration, local, number, ordered,
+                                 pick)
 
 _COMPARATOR_ROLES = ("CONTROL", "COMPARATOR", "NO_INTERVENTION", "PLACEBO", "SHAM")
 _PRIMARY_POPULATIONS = ("population-all",)
@@ -69,7 +70,7 @@ class ResultSummaries:
 
     # small readers ---------------------------------------------------------------------
     def _one(self, s: Any, p: Any) -> Any:
-        return next(iter(sorted(self.g.objects(s, p))), None)
+        return next(iter(ordered(self.g.objects(s, p))), None)
 
     def _measure_of(self, x: Any) -> Any:
         return self._one(x, LG.measure)
@@ -229,7 +230,7 @@ class ResultSummaries:
 
     def _measurement_line(self, m: Any, measure: Any, arms: list[Any],
                           experimental: set[Any]) -> Line:
-        measured = sorted(self.g.objects(m, LG.arm))
+        measured = ordered(self.g.objects(m, LG.arm))
         short = f"{self.label(measure)} {self._with_unit_time(self._value(m), m, measure, m)}"
         pop = self._population_of(m)
         whole = len(arms) > 1 and (not measured or set(measured) >= set(arms))
@@ -307,7 +308,7 @@ class ResultSummaries:
         comparisons = sorted(o for o in g.objects(s, LG.hasComparison) if isinstance(o, URIRef))
         experimental, comparators = self.arm_sides(arms)
         multi_arm = len(arms) > 1
-        used = set()
+        used: set[Any] = set()
         by_measure: dict[Any, list[Line]] = defaultdict(list)
         for c in comparisons:
             self.aliases[str(c)] = key

@@ -28,10 +28,10 @@ def domain_network(G: nx.MultiDiGraph) -> nx.Graph:
     return H
 
 
-def counts_by_class(rdf_graph: Graph) -> Counter:
+def counts_by_class(rdf_graph: Graph) -> Counter[str]:
     """Instances of each class among the data records (IRIs under the livergraph id space),
     keyed by the class CURIE; classes outside livergraph's ontology are counted too."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for s, cls in rdf_graph.subject_objects(RDF.type):
         if isinstance(s, URIRef) and str(s).startswith(ID_BASE):
             counts[curie(cls)] += 1

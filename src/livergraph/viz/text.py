@@ -3,8 +3,9 @@ a number without trailing zeros, an ISO 8601 duration as people write it ("48 w"
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from rdflib import Literal
 
@@ -39,6 +40,11 @@ def pick(values: Iterable[Any], lang: str) -> str | None:
     best = sorted((v for v in values if isinstance(v, Literal)),
                   key=lambda v: (_lang_rank(v, lang), str(v)))
     return str(best[0]) if best else None
+
+
+def ordered(terms: Iterable[Any]) -> list[Any]:
+    """RDF terms in rdflib's order (deterministic output)."""
+    return sorted(terms)
 
 
 def curie(iri: Any) -> str:

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -34,7 +35,7 @@ from livergraph.namespaces import ID_BASE, LG, OBO
 from livergraph.viz.results import ResultSummaries
 from livergraph.viz.styles import (KINDS, LANGS, NO_STATUS, NO_STATUS_COLOUR, PROVENANCE_KINDS,
                                    STATUS_COLOURS, STUDY_KINDS, WORDS, kind_name, node_colour)
-from livergraph.viz.text import curie, human_duration, lang_code, local, pick
+from livergraph.viz.text import curie, human_duration, lang_code, local, ordered, pick
 
 _RECORD_KINDS = (  # first match wins: a publication is also a source document
     (LG.Trial, "trial"), (LG.PublishedStudy, "study"), (LG.Publication, "publication"),
@@ -81,7 +82,7 @@ class Projection:
 
 
 class _Projector(ResultSummaries):
-    def __init__(self, g: Graph, lang: str):
+    def __init__(self, g: Graph, lang: str) -> None:
         self.g = g
         self.lang = lang_code(lang)
         self.words = WORDS[self.lang]
@@ -89,10 +90,10 @@ class _Projector(ResultSummaries):
         self.aliases: dict[str, str] = {}
         self.facts: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self._labels: dict = {}
+        self._labels: dict[Any, str] = {}
 
     # labels -----------------------------------------------------------------------------
-    def label(self, node) -> str:
+    def label(self, node: Any) -> str:
         if node in self._labels:
             return self._labels[node]
         text = None
@@ -107,14 +108,14 @@ class _Projector(ResultSummaries):
         self._labels[node] = text
         return text
 
-    def relation_label(self, p) -> str:
+    def relation_label(self, p: Any) -> str:
         text = pick(self.g.objects(p, RDFS.label), self.lang)
         if text:
             return text
         en, zh = _FALLBACK_RELATIONS.get(str(p), (local(p), local(p)))
         return zh if self.lang == "zh" else en
 
-    def value_text(self, o) -> str:
+    def value_text(self, o: Any) -> str:
         if isinstance(o, Literal):
             if o.datatype is not None and str(o.datatype).endswith("#duration"):
                 return human_duration(str(o), self.lang)
@@ -122,18 +123,18 @@ class _Projector(ResultSummaries):
         return self.label(o)
 
     # nodes -----------------------------------------------------------------------------
-    def record_kind(self, s) -> str | None:
+    def record_kind(self, s: Any) -> str | None:
         types = set(self.g.objects(s, RDF.type))
         for cls, kind in _RECORD_KINDS:
             if cls in types:
                 return kind
         return None
 
-    def add_node(self, node, kind: str) -> str:
+    def add_node(self, node: Any, kind: str) -> str:
         key = str(node)
         if key in self.G:
             return key
-        attrs = {"kind": kind, "label": self.label(node), "iri": key}
+        attrs: dict[str, Any] = {"kind": kind, "label": self.label(node), "iri": key}
         if kind == "publication" and not pick(self.g.objects(node, RDFS.label), self.lang):
             attrs["label"] = self._publication_label(node)
         if kind in ("trial", "study", "publication"):
@@ -141,7 +142,7 @@ class _Projector(ResultSummaries):
             if name:
                 attrs["name"] = name
         if kind == "trial":
-            status = next(iter(sorted(self.g.objects(node, LG.status))), None)
+            status = next(iter(ordered(self.g.objects(node, LG.status))), None)
             if status is not None:
                 notation = next(iter(self.g.objects(status, SKOS.notation)), None)
                 attrs["status"] = str(notation) if notation else local(status).removeprefix(
@@ -149,7 +150,7 @@ class _Projector(ResultSummaries):
                 attrs["status_label"] = self.label(status)
             else:
                 attrs["status"] = NO_STATUS
-        names = set()
+        names: set[str] = set()
         for p in (RDFS.label, LG.name, LG.alias, LG.formerName, LG.acronym, LG.orgStudyId,
                   LG.title, SKOS.notation):
             names.update(str(o) for o in self.g.objects(node, p) if isinstance(o, Literal))
@@ -162,7 +163,7 @@ class _Projector(ResultSummaries):
         self.G.add_node(key, **attrs)
         return key
 
-    def _publication_label(self, node) -> str:
+    def _publication_label(self, node: Any) -> str:
         """'First author year' (the title is long; it is shown as the node's name)."""
         authors = pick(self.g.objects(node, LG.authors), self.lang) or ""
         first = re.split(r"[,;、，]", authors)[0].strip()
@@ -176,7 +177,8 @@ class _Projector(ResultSummaries):
         text = " ".join(x for x in (first, year) if x)
         return text or self.label(node)
 
-    def add_edge(self, u: str, v: str, p, lines: Iterable[str] = (), label: str | None = None):
+    def add_edge(self, u: str, v: str, p: Any, lines: Iterable[str] = (),
+                 label: str | None = None) -> None:
         relation = curie(p)
         if self.G.has_edge(u, v, key=relation):
             data = self.G.edges[u, v, relation]
@@ -192,7 +194,7 @@ class _Projector(ResultSummaries):
     # the walk --------------------------------------------------------------------------
     def run(self) -> Projection:
         g = self.g
-        records = sorted({s for s in g.subjects(RDF.type, None)
+        records = ordered({s for s in g.subjects(RDF.type, None)
                           if isinstance(s, URIRef) and str(s).startswith(ID_BASE)})
         kinds = {}
         for s in records:
@@ -200,9 +202,9 @@ class _Projector(ResultSummaries):
             if kind:
                 kinds[s] = kind
                 self.add_node(s, kind)
-        for s in sorted(kinds):
+        for s in ordered(kinds):
             key = str(s)
-            for p, o in sorted(g.predicate_objects(s)):
+            for p, o in ordered(g.predicate_objects(s)):
                 if p == RDF.type:
                     continue
                 if p in _TERM_PREDICATES and isinstance(o, URIRef):
@@ -220,10 +222,10 @@ class _Projector(ResultSummaries):
         self._finish()
         return Projection(self.G, self.aliases)
 
-    def _owned(self, s, p):
+    def _owned(self, s: Any, p: Any) -> list[Any]:
         return sorted(o for o in self.g.objects(s, p) if isinstance(o, URIRef))
 
-    def _collapse(self, s, key: str) -> None:
+    def _collapse(self, s: Any, key: str) -> None:
         g, w = self.g, self.words
         arms = self._owned(s, LG.hasArm)
         interventions = self._owned(s, LG.hasIntervention)
@@ -243,10 +245,10 @@ class _Projector(ResultSummaries):
         for i in interventions:
             self.aliases[str(i)] = key
             parts = []
-            for cls in sorted(g.objects(i, RDF.type)):
+            for cls in ordered(g.objects(i, RDF.type)):
                 if cls != LG.Intervention:
                     parts.append(self.label(cls))
-            for p, o in sorted(g.predicate_objects(i)):
+            for p, o in ordered(g.predicate_objects(i)):
                 if p in _TERM_PREDICATES and isinstance(o, URIRef):
                     self.add_edge(key, self.add_node(o, _TERM_PREDICATES[p]), p)
                     parts.append(self.label(o))
@@ -292,9 +294,9 @@ class _Projector(ResultSummaries):
             self.aliases[str(finding)] = key
             self.facts[key].append((w["safety"], self._safety_text(finding)))
 
-    def _safety_text(self, finding) -> str:
+    def _safety_text(self, finding: Any) -> str:
         g = self.g
-        parts = [self.label(o) for o in sorted(g.objects(finding, LG.adverseEvent))]
+        parts = [self.label(o) for o in ordered(g.objects(finding, LG.adverseEvent))]
         n = next(iter(g.objects(finding, LG.patientsAffected)), None)
         if n is not None:
             parts.append(f"{n} {self.words['patients']}")
@@ -304,8 +306,8 @@ class _Projector(ResultSummaries):
         return "; ".join(parts) if parts else (text or self.label(finding))
 
     # facts -----------------------------------------------------------------------------
-    def _facts(self, s, key: str) -> None:
-        by_p: dict = defaultdict(list)
+    def _facts(self, s: Any, key: str) -> None:
+        by_p: dict[Any, list[Any]] = defaultdict(list)
         for p, o in self.g.predicate_objects(s):
             if p in _NOT_FACTS or p in _TERM_PREDICATES:
                 continue
@@ -314,7 +316,7 @@ class _Projector(ResultSummaries):
             by_p[p].append(o)
         order = {name: i for i, name in enumerate(_FACT_ORDER)}
 
-        def rank(p):
+        def rank(p: Any) -> tuple[int, str]:
             return (order.get(local(p), len(order)), self.relation_label(p))
         for p in sorted(by_p, key=rank):
             values = by_p[p]
@@ -327,26 +329,26 @@ class _Projector(ResultSummaries):
             if text and text not in (self.G.nodes[key].get("label"),
                                      self.G.nodes[key].get("name")):
                 self.facts[key].append((self.relation_label(p), text))
-        for source in sorted(self.g.objects(s, PROV.wasDerivedFrom)):
+        for source in ordered(self.g.objects(s, PROV.wasDerivedFrom)):
             if str(source) not in self.G:
                 self.facts[key].append((self.words["source"], self.label(source)))
 
-    def _issues(self, kinds) -> None:
+    def _issues(self, kinds: dict[Any, str]) -> None:
         seen = set()
-        for issue in sorted(set(self.g.subjects(RDF.type, LG.DataQualityIssue))):
+        for issue in ordered(set(self.g.subjects(RDF.type, LG.DataQualityIssue))):
             targets = set(self.g.objects(issue, LG.about)) | set(
                 self.g.subjects(LG.hasIssue, issue))
             note = pick(self.g.objects(issue, LG.curatorNote), self.lang)
             itype = next(iter(self.g.objects(issue, LG.issueType)), None)
             text = " — ".join(x for x in (self.label(itype) if itype is not None else None,
                                          note) if x) or self.label(issue)
-            for t in sorted(targets):
+            for t in ordered(targets):
                 node = str(t) if str(t) in self.G else self.aliases.get(str(t))
                 if node and (node, text) not in seen:
                     seen.add((node, text))
                     self.facts[node].append((self.words["issue"], text))
             if targets:
-                first = next(iter(sorted(targets)))
+                first = next(iter(ordered(targets)))
                 node = str(first) if str(first) in self.G else self.aliases.get(str(first))
                 if node:
                     self.aliases[str(issue)] = node
@@ -385,13 +387,13 @@ def to_networkx(rdf_graph: Graph, lang: str = "en") -> nx.MultiDiGraph:
 
 
 # the names the CLI and the export command import from here (their homes are the modules named)
-from livergraph.viz.exports import exportable, write_gexf, write_graphml  # noqa: E402
-from livergraph.viz.focus import find_node, neighbourhood  # noqa: E402
-from livergraph.viz.stats import (HUB_KINDS, Hub, NetworkStats, counts_by_class,  # noqa: E402
-                                  domain_network, network_stats)
+from livergraph.viz.exports import exportable, write_gexf, write_graphml
+from livergraph.viz.focus import find_node, neighbourhood
+from livergraph.viz.stats import (HUB_KINDS, Hub, NetworkStats, counts_by_class, domain_network,
+                                  network_stats)
 
-__all__ = ["KINDS", "LANGS", "NO_STATUS", "NO_STATUS_COLOUR", "PROVENANCE_KINDS",
-           "STATUS_COLOURS", "STUDY_KINDS", "WORDS", "HUB_KINDS", "Hub", "NetworkStats",
-           "Projection", "counts_by_class", "domain_network", "exportable", "find_node",
-           "human_duration", "kind_name", "neighbourhood", "network_stats", "node_colour",
-           "project", "to_networkx", "write_gexf", "write_graphml"]
+__all__ = ["HUB_KINDS", "KINDS", "LANGS", "NO_STATUS", "NO_STATUS_COLOUR", "PROVENANCE_KINDS",
+           "STATUS_COLOURS", "STUDY_KINDS", "WORDS", "Hub", "NetworkStats", "Projection",
+           "counts_by_class", "domain_network", "exportable", "find_node", "human_duration",
+           "kind_name", "neighbourhood", "network_stats", "node_colour", "project", "to_networkx",
+           "write_gexf", "write_graphml"]
