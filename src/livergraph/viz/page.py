@@ -7,8 +7,10 @@
   ``viz/assets/page.js`` and ``page.css``), so the file works opened from disk, with no network;
 * node kinds differ by colour and shape, with a legend; trials are coloured by status; edges
   are labelled with their relation or with the summarised measurements;
-* readable at first sight: the view is fitted, node labels keep a minimum size on screen, and
-  only the most connected nodes' labels show until the reader zooms in (``minor_nodes``);
+* readable at first sight: the view is fitted; labels keep one size on screen at every zoom;
+  only the most connected nodes' labels show until the reader zooms in (``minor_nodes``), and
+  a label that would cover another gives way to the more connected node's
+  (``label_priority``);
 * hovering shows a node's key facts, clicking shows all of them with links out; search with a
   list of matches (exact before prefix before substring; English, and traditional or
   simplified Chinese alike, through :func:`livergraph.io.chinese.search_key`); filters by
@@ -61,11 +63,11 @@ VIS_OPTIONS = {
     "nodes": {"font": {"size": 14, "face": "sans-serif", "color": "#222222",
                        "strokeWidth": 3, "strokeColor": "#ffffff"},
               "borderWidth": 1, "scaling": {"min": 10, "max": 34}},
-    "edges": {"font": {"size": 10, "align": "middle", "color": "#555555",
+    "edges": {"font": {"size": 11, "align": "middle", "color": "#555555",
                        "strokeWidth": 3, "strokeColor": "#ffffff"},
               "color": {"color": "#b0b0b0", "highlight": "#444444", "hover": "#666666"},
               "smooth": False, "width": 1,
-              "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
+              "scaling": {"label": {"enabled": False, "drawThreshold": 14}},
               "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
 }
 
@@ -142,23 +144,35 @@ def _keys(d: dict[str, Any]) -> list[str]:
 OVERVIEW_LABELS = 30
 
 
-def minor_nodes(G: nx.MultiDiGraph, budget: int = OVERVIEW_LABELS) -> set[str]:
-    """The nodes whose labels wait until the view is zoomed in: leaves (one neighbour or none,
-    not counting source documents), kinds that are many and small (outcome measures, source
-    documents), and beyond the ``budget`` most connected of the rest (ties: trials and
-    studies first, then by label)."""
+def label_priority(G: nx.MultiDiGraph) -> dict[str, int]:
+    """The order in which labels claim room on screen (0 first): nodes of the labelled kinds
+    with more than one neighbour (not counting source documents) by how many they have (ties:
+    studies, trials, conditions, cell types ... then by label), then every other node."""
     order = {k: i for i, k in enumerate(("study", "trial", "condition", "cell-type", "tissue",
                                          "route", "sponsor", "publication"))}
-    candidates = []
+    keys = []
     for node, d in G.nodes(data=True):
-        if d.get("kind") not in _ALWAYS_LABELLED:
-            continue
         neighbours = {n for n in nx.all_neighbors(G, node)
                       if n != node and G.nodes[n].get("kind") not in PROVENANCE_KINDS}
-        if len(neighbours) > 1:
-            candidates.append((-len(neighbours), order.get(d.get("kind"), 9),
-                               str(d.get("label", node)), node))
-    major = {c[-1] for c in sorted(candidates)[:budget]}
+        labelled = d.get("kind") in _ALWAYS_LABELLED and len(neighbours) > 1
+        keys.append((0 if labelled else 1, -len(neighbours), order.get(d.get("kind"), 9),
+                     str(d.get("label", node)), node))
+    return {key[-1]: i for i, key in enumerate(sorted(keys))}
+
+
+def minor_nodes(G: nx.MultiDiGraph, budget: int = OVERVIEW_LABELS,
+                priority: dict[str, int] | None = None) -> set[str]:
+    """The nodes whose labels wait until the view is zoomed in: leaves (one neighbour or none,
+    not counting source documents), kinds that are many and small (outcome measures, source
+    documents), and all beyond the ``budget`` first in :func:`label_priority`."""
+    priority = priority if priority is not None else label_priority(G)
+    major = set()
+    for node, rank in priority.items():
+        d = G.nodes[node]
+        neighbours = {n for n in nx.all_neighbors(G, node)
+                      if n != node and G.nodes[n].get("kind") not in PROVENANCE_KINDS}
+        if rank < budget and d.get("kind") in _ALWAYS_LABELLED and len(neighbours) > 1:
+            major.add(node)
     return set(G.nodes) - major
 
 
@@ -183,7 +197,8 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line",
                   heading="", bgcolor="#ffffff", font_color=False)
     degree = dict(G.degree())
-    minor = minor_nodes(G)
+    priority = label_priority(G)
+    minor = minor_nodes(G, priority=priority)
     info = {}
     for node in sorted(G.nodes):
         d = G.nodes[node]
@@ -207,6 +222,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                       "name": str(d.get("name", "")), "status": d.get("status", ""),
                       "aliases": [str(a) for a in d.get("aliases", ())],
                       "keys": _keys(d), "minor": node in minor,
+                      "prio": priority[node],
                       "facts": [[str(k), str(v)] for k, v in d.get("facts", ())],
                       "links": [[str(k), str(v)] for k, v in d.get("links", ())]}
     for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True),
@@ -215,7 +231,9 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
         if G.nodes[v].get("kind") in PROVENANCE_KINDS or G.nodes[u].get("kind") in \
                 PROVENANCE_KINDS:
             # provenance: drawn, but not a spring (one article would pull everything together)
-            style = {"physics": False, "dashes": True}
+            # and its label ("derived from") shows only when one of its ends is selected
+            style = {"physics": False, "dashes": True,
+                     "font": {"color": "rgba(0,0,0,0)", "strokeWidth": 0}}
         net.add_edge(u, v, id=f"e{i}", label=_short(d.get("label", k), 60),
                      relation=d.get("relation", k), details=str(d.get("details", "")), **style)
     net.options = layout_options(G.number_of_nodes() + G.number_of_edges())

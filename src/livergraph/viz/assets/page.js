@@ -68,37 +68,67 @@
     }
   }
 
-  // labels: a minimum size on screen; leaves' labels wait until the view is zoomed in
-  var MIN_PX = 12, BASE = 14, MAX_FONT = 40, DETAIL_SCALE = MIN_PX / BASE;
+  // labels: the same size on screen at every zoom (LABEL_PX); the less connected ones
+  // ("minor") only once zoomed in; none drawn over another (the more connected one wins)
+  var LABEL_PX = 13, MAX_FONT = 60, DETAIL_SCALE = 0.85, TINY = 2;
   var CLEAR = "rgba(0,0,0,0)", DIM = "rgba(200,200,200,0.35)";
-  var view = {size: BASE, detail: true};
-  function nodeFont(id, keep) {
-    var on = !keep || keep.has(id);
-    var minor = info[id].minor && id !== state.highlighted && !(keep && keep.has(id));
-    if (minor) {
-      var shown = view.detail && on;      // hidden: a tiny clear label keeps boxes small
-      return {size: shown ? BASE : 2, color: shown ? "#222222" : CLEAR,
-              strokeWidth: shown ? 3 : 0};
-    }
-    return {size: view.size, color: on ? "#222222" : "rgba(80,80,80,0.3)", strokeWidth: 3};
-  }
+  var INSIDE = {box: 1, ellipse: 1, circle: 1, database: 1, text: 1};
+  var view = {size: 14, detail: true, shown: new Set(), culled: 0};
+  var drawn = {};                  // id -> {text, inside} as first drawn
+  nodes.forEach(function (n) { drawn[n.id] = {text: String(n.label || ""), inside: !!INSIDE[n.shape]}; });
   function keepSet() {
     var id = state.highlighted;
     return id ? new Set([id].concat(Array.from(adj[id]))) : null;
   }
+  function textWidth(text) {       // in em: CJK characters are square, others about 0.6
+    var w = 0;
+    for (var i = 0; i < text.length; i++) w += text.charCodeAt(i) >= 0x2e80 ? 1.0 : 0.6;
+    return w;
+  }
+  function chooseLabels(keep) {
+    var candidates = ids.filter(function (id) {
+      return state.visible.has(id) && (view.detail || !info[id].minor || (keep && keep.has(id)));
+    });
+    candidates.sort(function (a, b) {
+      function rank(id) { return id === state.highlighted ? -2 : (keep && keep.has(id) ? -1 : 0); }
+      return rank(a) - rank(b) || info[a].prio - info[b].prio; });
+    var pos = network.getPositions(candidates), f = view.size, cell = f * 12, grid = {};
+    var shown = new Set(), culled = 0;
+    candidates.forEach(function (id) {
+      var p = pos[id], d = drawn[id], w = (textWidth(d.text) + 1) * f, h = 1.4 * f;
+      var cy = d.inside ? p.y : p.y + 14 + h / 2;
+      var box = [p.x - w / 2, cy - h / 2, p.x + w / 2, cy + h / 2];
+      var gx0 = Math.floor(box[0] / cell), gx1 = Math.floor(box[2] / cell);
+      var gy0 = Math.floor(box[1] / cell), gy1 = Math.floor(box[3] / cell), gx, gy, k, clash = false;
+      for (gx = gx0; gx <= gx1 && !clash; gx++) for (gy = gy0; gy <= gy1 && !clash; gy++) {
+        (grid[gx + "," + gy] || []).forEach(function (o) {
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) clash = true; });
+      }
+      if (clash) { culled++; return; }
+      shown.add(id);
+      for (gx = gx0; gx <= gx1; gx++) for (gy = gy0; gy <= gy1; gy++) {
+        k = gx + "," + gy; (grid[k] = grid[k] || []).push(box); }
+    });
+    view.shown = shown; view.culled = culled;
+  }
   function restyle() {
     var keep = keepSet();
+    chooseLabels(keep);
     nodes.update(ids.map(function (n) {
       var on = !keep || keep.has(n);
-      return {id: n, color: on ? baseColour[n] : DIM, font: nodeFont(n, keep)};
+      var font = view.shown.has(n)
+        ? {size: view.size, color: on ? "#222222" : "rgba(80,80,80,0.3)", strokeWidth: 3}
+        : {size: TINY, color: CLEAR, strokeWidth: 0};    // a tiny clear label: boxes stay small
+      return {id: n, color: on ? baseColour[n] : DIM, font: font};
     }));
-    document.getElementById("lg-hint").textContent = view.detail ? "" : ui.zoom_hint;
+    document.getElementById("lg-hint").textContent =
+      view.shown.size < state.visible.size ? ui.zoom_hint : "";
   }
   function sizeLabels(force) {
     var s = network.getScale();
-    var size = Math.ceil(Math.min(MAX_FONT, Math.max(BASE, MIN_PX / s)));
+    var size = Math.min(MAX_FONT, LABEL_PX / s);
     var detail = s >= DETAIL_SCALE - 1e-6;
-    if (!force && size === view.size && detail === view.detail) return;
+    if (!force && Math.abs(size - view.size) < 0.01 && detail === view.detail) return;
     view.size = size; view.detail = detail;
     restyle();
   }
@@ -107,8 +137,9 @@
     restyle();
     edges.update(edges.get().map(function (e) {
       var on = !id || e.from === id || e.to === id;
+      var text = on && (id || !e.dashes);     // provenance labels only around a selection
       return {id: e.id, color: {opacity: on ? 1.0 : 0.15},
-              font: {color: on ? "#555555" : CLEAR, strokeWidth: on ? 3 : 0}};
+              font: {color: text ? "#555555" : CLEAR, strokeWidth: text ? 3 : 0}};
     }));
   }
   function fitVisible() {
