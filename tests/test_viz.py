@@ -155,6 +155,24 @@ def test_viz_focus(run, tmp_path):
     assert "NCT05155657" not in {n["label"] for n in nodes}
 
 
+def _has_option(name: str) -> bool:
+    from livergraph.cli.viz_cmd import command
+    return any(name in p.opts for p in command.params)
+
+
+@pytest.mark.skipif(not _has_option("--report-link"),
+                    reason="cli/viz_cmd.py does not call livergraph.viz.draw yet")
+def test_viz_focus_selects_the_focus_and_links_the_report(run, tmp_path):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--focus", "NCT01220492", "--depth", "1", "--report-link", "report.html",
+                 "-o", "focus.html")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "focus.html").read_text(encoding="utf-8")
+    _, _, data = page_data(page)
+    assert data["focus"] == [TRIAL]
+    assert '<a id="lg-report" href="report.html">' in page
+
+
 def test_viz_focus_unknown_is_a_usage_error(run):
     result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
                  "--focus", "NCT00000000")
