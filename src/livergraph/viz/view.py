@@ -1,4 +1,4 @@
-"""The knowledge graph as a network: an RDF -> networkx projection, and its analytics.
+"""The knowledge graph as a network: the RDF -> networkx projection (the *view*).
 
 The built RDF graph holds the ontology and the data, with every fact typed and nested
 (trial -> intervention -> cell type; study -> measurement -> arm). A reader of a network wants
@@ -11,13 +11,17 @@ fewer, larger things, so the projection keeps as nodes:
 
 and folds the rest into them: interventions and arms are collapsed into their trial or study
 (``trial -cell type-> CL term``), measurements and comparisons become one summary edge per
-study and outcome ("serum albumin 28.9 → 33.9 g/L at 48 w, P<0.05"), safety findings and
+study and outcome ("MELD score 13.3 vs 15.5 at 48 w"; which row heads the edge is the rule in
+:mod:`livergraph.viz.results`), safety findings and
 data-quality issues become facts of the node they are about. Node and edge attributes are plain
 data (``kind``, ``label``, ``relation`` ...); nothing in the RDF graph is changed.
 
-Analytics (counts, degree and betweenness centrality, connected components, neighbourhoods)
-run on the *domain network*: the projection without source documents, since every record
-links to the article it was read from and that one hub would otherwise dominate every path.
+The rest of the viewer lives next door: :mod:`~livergraph.viz.styles` (node kinds, colours,
+words), :mod:`~livergraph.viz.focus` (neighbourhoods for ``--focus``),
+:mod:`~livergraph.viz.stats` (counts, components, hubs), :mod:`~livergraph.viz.exports`
+(GraphML, GEXF), :mod:`~livergraph.viz.page` and :mod:`~livergraph.viz.panel` (the HTML page)
+and :mod:`~livergraph.viz.draw` (``livergraph viz`` in one call). The names the commands
+import from here before the split still are importable from here.
 """
 from __future__ import annotations
 
