@@ -344,7 +344,19 @@ def test_first_load_is_fitted_with_readable_labels(browser, curated):
     assert px >= 11.9                          # not the 6-7 px of issue 19
     total = drawing.graph.number_of_nodes()
     assert 10 <= shown <= 30 < total           # leaves wait until zoomed in
-    assert tab.evaluate("window.livergraph.view.culled") > 0  # no label over another
+    assert tab.evaluate("window.livergraph.view.culled") > 0  # labels gave way ...
+    clashes = tab.evaluate("""() => {    // ... so none covers another (vis's label boxes)
+        const s = network.getScale(), out = [];
+        const boxes = nodes.get({filter: n => !n.hidden && n.font.color !== 'rgba(0,0,0,0)'})
+            .map(n => [n.id, network.body.nodes[n.id].labelModule.size]);
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i][1], b = boxes[j][1];
+            const ox = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
+            const oy = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
+            if (ox * s > 2 && oy * s > 2) out.push([boxes[i][0], boxes[j][0]]);
+        }
+        return out; }""")
+    assert clashes == []
     assert tab.inner_text("#lg-hint") == "zoom in to see every label"
     # every node is inside the view
     inside = tab.evaluate("""() => { const r = document.getElementById('mynetwork')
