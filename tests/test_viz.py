@@ -340,3 +340,15 @@ def test_overview_labels_are_the_most_connected_nodes(fixture_build):
     degree = {n: len(set(G.to_undirected(as_view=True)[n])) for n in G}
     assert min(degree[n] for n in major) >= max(
         degree[n] for n in minor if G.nodes[n]["kind"] not in ("outcome", "source"))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("short", "short"),
+    ("x" * 40, "x" * 40),
+    ("x" * 41, "x" * 39 + "…"),
+    ("干細胞回輸對失代償期肝硬化患者遠期療效的影響研究", "干細胞回輸對失代償期肝硬化患者遠期療效…"),   # 2 columns each
+    ("a  b\n c", "a b c"),
+])
+def test_labels_are_cut_by_screen_width(text, expected):
+    from livergraph.viz.page import _short
+    assert _short(text) == expected

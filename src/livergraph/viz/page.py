@@ -32,6 +32,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 import networkx as nx
 
@@ -104,8 +105,18 @@ def _json_for_script(value: Any) -> str:
 
 
 def _short(text: str, limit: int = LABEL_MAX) -> str:
+    """``text`` on one line, cut to ``limit`` columns with an ellipsis; a wide (CJK)
+    character takes two columns, as it takes about twice the room on screen."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    widths = [2 if east_asian_width(c) in ("W", "F") else 1 for c in text]
+    if sum(widths) <= limit:
+        return text
+    used = cut = 0
+    for w in widths:
+        if used + w > limit - 1:
+            break
+        used, cut = used + w, cut + 1
+    return text[:cut].rstrip() + "…"
 
 
 
