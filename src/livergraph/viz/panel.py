@@ -22,7 +22,10 @@ UI = {
            "edges": "edges", "links": "Links", "click": "click for details",
            "no_status": "no status", "matches": "matches", "export": "Save picture",
            "report": "Evidence report", "zoom_hint": "zoom in to see every label",
-           "issues": "outlined in red: a data-quality issue is flagged"},
+           "issues": "outlined in red: a data-quality issue is flagged",
+           "edges_note": "A study's line to an outcome reads: experimental arm vs comparator "
+                         "at the last time point (hover it for every result). Dashed: read "
+                         "from a source document."},
     "zh": {"search": "以 NCT 編號或名稱搜尋", "find": "搜尋", "kinds": "節點類型",
            "statuses": "試驗狀態", "cell": "細胞來源", "sponsor": "贊助者", "any": "全部",
            "physics": "物理模擬(佈局移動)", "reset": "重設篩選",
@@ -31,7 +34,9 @@ UI = {
            "links": "連結", "click": "點擊查看詳情", "no_status": "無狀態",
            "matches": "個符合", "export": "儲存圖片", "report": "證據報告",
            "zoom_hint": "放大以查看所有標籤",
-           "issues": "紅色外框:標記了資料品質問題"},
+           "issues": "紅色外框:標記了資料品質問題",
+           "edges_note": "研究到結局指標的連線:試驗組對比對照組,取最後時間點(滑鼠移上可見全部結果)。"
+                         "虛線:取自來源文件。"},
 }
 
 SWATCH = {  # legend symbols, one per vis shape (trusted markup: no data in it)
@@ -98,6 +103,7 @@ def legend(G: nx.MultiDiGraph, lang: str, kind_names: dict[str, str],
                    f'stroke="{ISSUE_COLOUR}" stroke-width="2.5"/></svg>'
                    f'<span>{html.escape(ui["issues"])}</span>'
                    f'<span class="lg-count">{flagged}</span></div>')
+    out.append(f'<p class="lg-hint" id="lg-edges-note">{html.escape(ui["edges_note"])}</p>')
     return "".join(out)
 
 

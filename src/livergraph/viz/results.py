@@ -236,7 +236,7 @@ class ResultSummaries:
         whole = len(arms) > 1 and (not measured or set(measured) >= set(arms))
         notes = []
         if whole:
-            notes.append(self.label(pop) if pop is not None else w_cohort(self.words))
+            notes.append(self.label(pop) if pop is not None else self.words["cohort"])
         elif measured and len(arms) > 1:
             notes.append(" + ".join(self.arm_name(a) for a in measured))
         if pop is not None and not whole:
@@ -340,7 +340,3 @@ class ResultSummaries:
             for line in longs:
                 self.facts[key].append((w["result"], line))
 
-
-def w_cohort(words: dict[str, str]) -> str:
-    """The words for a value about every participant of a study."""
-    return words["cohort"]
