@@ -330,16 +330,17 @@ def test_draw_focus_marks_the_focus_and_keeps_its_neighbourhood(fixture_build):
     assert 'href="report.html"' in drawing.page
 
 
-def test_overview_labels_are_the_most_connected_nodes(fixture_build):
-    from livergraph.viz.page import minor_nodes
+def test_label_priority_and_leaves(fixture_build):
+    from livergraph.viz.page import leaf_nodes, label_priority
     G = to_networkx(fixture_build.graph)
-    minor = minor_nodes(G, budget=2)
-    major = set(G) - minor
-    assert len(major) == 2
-    assert all(G.nodes[n]["kind"] not in ("outcome", "source") for n in major)
-    degree = {n: len(set(G.to_undirected(as_view=True)[n])) for n in G}
-    assert min(degree[n] for n in major) >= max(
-        degree[n] for n in minor if G.nodes[n]["kind"] not in ("outcome", "source"))
+    leaves, priority = leaf_nodes(G), label_priority(G)
+    assert sorted(priority.values()) == list(range(len(G)))
+    assert all(G.nodes[n]["kind"] in ("outcome", "source") or len(
+        {m for m in G.to_undirected(as_view=True)[n] if G.nodes[m]["kind"] != "source"}) <= 1
+        for n in leaves)
+    assert set(G) - leaves, "some labels show before zooming in"
+    # every node that is not a leaf comes before every leaf
+    assert max(priority[n] for n in set(G) - leaves) < min(priority[n] for n in leaves)
 
 
 @pytest.mark.parametrize("text,expected", [

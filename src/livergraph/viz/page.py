@@ -8,7 +8,8 @@
 * node kinds differ by colour and shape, with a legend; trials are coloured by status; edges
   are labelled with their relation or with the summarised measurements;
 * readable at first sight: the view is fitted; labels keep one size on screen at every zoom;
-  only the most connected nodes' labels show until the reader zooms in (``minor_nodes``), and
+  only the most connected visible nodes' labels show until the reader zooms in
+  (``OVERVIEW_LABELS``, ``leaf_nodes``), and
   a label that would cover another gives way to the more connected node's
   (``label_priority``);
 * hovering shows a node's key facts, clicking shows all of them with links out; search with a
@@ -151,7 +152,8 @@ def _keys(d: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(search_key(t) for t in texts if t))
 
 
-#: at most this many labels show before the reader zooms in (the most connected nodes)
+#: before the reader zooms in, at most this many labels show: the most connected visible
+#: nodes that are not leaves (all visible nodes when no more than this many are left)
 OVERVIEW_LABELS = 30
 
 
@@ -171,20 +173,17 @@ def label_priority(G: nx.MultiDiGraph) -> dict[str, int]:
     return {key[-1]: i for i, key in enumerate(sorted(keys))}
 
 
-def minor_nodes(G: nx.MultiDiGraph, budget: int = OVERVIEW_LABELS,
-                priority: dict[str, int] | None = None) -> set[str]:
-    """The nodes whose labels wait until the view is zoomed in: leaves (one neighbour or none,
-    not counting source documents), kinds that are many and small (outcome measures, source
-    documents), and all beyond the ``budget`` first in :func:`label_priority`."""
-    priority = priority if priority is not None else label_priority(G)
-    major = set()
-    for node, rank in priority.items():
-        d = G.nodes[node]
+def leaf_nodes(G: nx.MultiDiGraph) -> set[str]:
+    """The nodes whose labels wait until the view is zoomed in (or only a few nodes are left):
+    leaves (one neighbour or none, not counting source documents) and kinds that are many and
+    small (outcome measures, source documents)."""
+    leaves = set()
+    for node, d in G.nodes(data=True):
         neighbours = {n for n in nx.all_neighbors(G, node)
                       if n != node and G.nodes[n].get("kind") not in PROVENANCE_KINDS}
-        if rank < budget and d.get("kind") in _ALWAYS_LABELLED and len(neighbours) > 1:
-            major.add(node)
-    return set(G.nodes) - major
+        if d.get("kind") not in _ALWAYS_LABELLED or len(neighbours) <= 1:
+            leaves.add(node)
+    return leaves
 
 
 def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergraph",
@@ -209,7 +208,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                   heading="", bgcolor="#ffffff", font_color=False)
     degree = dict(G.degree())
     priority = label_priority(G)
-    minor = minor_nodes(G, priority=priority)
+    leaves = leaf_nodes(G)
     info = {}
     for node in sorted(G.nodes):
         d = G.nodes[node]
@@ -232,7 +231,7 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                           k == "lg:tissueSource" for _, _, k in G.in_edges(node, keys=True)),
                       "name": str(d.get("name", "")), "status": d.get("status", ""),
                       "aliases": [str(a) for a in d.get("aliases", ())],
-                      "keys": _keys(d), "minor": node in minor,
+                      "keys": _keys(d), "leaf": node in leaves,
                       "prio": priority[node],
                       "facts": [[str(k), str(v)] for k, v in d.get("facts", ())],
                       "links": [[str(k), str(v)] for k, v in d.get("links", ())]}
@@ -254,7 +253,8 @@ def render_html(G: nx.MultiDiGraph, *, lang: str = "en", heading: str = "livergr
                                                      *entry["aliases"]]]
     data = {"ui": UI[lang], "nodes": info, "kindNames": kind_names,
             "issueKey": ISSUE_FACT[lang], "studyKinds": list(STUDY_KINDS),
-            "focus": [n for n in focus if n in G], "fold": folding_for(texts)}
+            "focus": [n for n in focus if n in G], "fold": folding_for(texts),
+            "overviewLabels": OVERVIEW_LABELS}
     head = (f"<title>{html.escape(heading)}</title>\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<style>{asset('page.css')}</style>\n")

@@ -68,8 +68,8 @@
     }
   }
 
-  // labels: the same size on screen at every zoom (LABEL_PX); the less connected ones
-  // ("minor") only once zoomed in; none drawn over another (the more connected one wins)
+  // labels: the same size on screen at every zoom (LABEL_PX); leaves and the less connected
+  // only once zoomed in or few are left; none drawn over another (the more connected wins)
   var LABEL_PX = 13, MAX_FONT = 60, DETAIL_SCALE = 0.85, TINY = 2;
   var CLEAR = "rgba(0,0,0,0)", DIM = "rgba(200,200,200,0.35)";
   var INSIDE = {box: 1, ellipse: 1, circle: 1, database: 1, text: 1};
@@ -86,9 +86,12 @@
     return w;
   }
   function chooseLabels(keep) {
-    var candidates = ids.filter(function (id) {
-      return state.visible.has(id) && (view.detail || !info[id].minor || (keep && keep.has(id)));
-    });
+    var visible = ids.filter(function (id) { return state.visible.has(id); });
+    var few = visible.length <= D.overviewLabels;
+    var major = new Set(visible.filter(function (id) { return !info[id].leaf; })
+      .sort(function (a, b) { return info[a].prio - info[b].prio; }).slice(0, D.overviewLabels));
+    var candidates = visible.filter(function (id) {
+      return view.detail || few || major.has(id) || (keep && keep.has(id)); });
     candidates.sort(function (a, b) {
       function rank(id) { return id === state.highlighted ? -2 : (keep && keep.has(id) ? -1 : 0); }
       return rank(a) - rank(b) || info[a].prio - info[b].prio; });
