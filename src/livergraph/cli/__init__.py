@@ -16,6 +16,7 @@ from livergraph.errors import LivergraphError
 #: command name -> module under livergraph.cli defining a click command called ``command``
 COMMANDS: dict[str, str] = {
     "build": "build_cmd",
+    "effects": "effects_cmd",
     "export": "export_cmd",
     "push": "push_cmd",
     "fetch": "fetch_cmd",

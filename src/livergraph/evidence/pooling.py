@@ -19,8 +19,9 @@ The between-study variance comes from well-kept libraries: statsmodels' ``combin
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.stats import chi2, norm
@@ -67,7 +68,7 @@ class MetaResult:
     pval: float
     studies: list[StudyRow]
     level: float = 0.95
-    subgroups: dict[str, "MetaResult"] = field(default_factory=dict)
+    subgroups: dict[str, MetaResult] = field(default_factory=dict)
     QM: float | None = None
     QMdf: int | None = None
     QMp: float | None = None
