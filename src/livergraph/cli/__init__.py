@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "fetch": "fetch_cmd",
     "import": "import_cmd",
     "lint": "lint_cmd",
+    "meta": "meta_cmd",
     "query": "query_cmd",
     "queries": "queries_cmd",
     "reason": "reason_cmd",
