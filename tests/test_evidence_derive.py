@@ -154,3 +154,13 @@ def test_meta_on_the_bundled_data_refuses_a_single_study():
     result = CliRunner().invoke(cli, ["meta", "--outcome", "LDH", "--timepoint", "48w"])
     assert result.exit_code == 1
     assert "1 study has an MD estimate for LDH" in result.output
+
+
+@pytest.mark.slow
+def test_the_derived_graph_conforms_to_the_shapes(derived):
+    from livergraph.validate.shacl import load_shapes, validate
+    from conftest import ROOT
+    graph, _ = derived
+    report = validate(graph, *load_shapes(ROOT / "shapes"))
+    assert [r.message for r in report.results if r.severity == "violation"] == []
+    assert any("EffectEstimate" in r.shape for r in report.results) is False
