@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "query": "query_cmd",
     "queries": "queries_cmd",
     "reason": "reason_cmd",
+    "report": "report_cmd",
     "stats": "stats_cmd",
     "validate": "validate_cmd",
     "viz": "viz_cmd",

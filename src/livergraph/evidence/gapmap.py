@@ -47,11 +47,11 @@ def _rows(g: Graph, record: URIRef, lang: str) -> set[str]:
     for i in g.objects(record, LG.hasIntervention):
         if (i, RDF.type, LG.CellTherapy) not in g:
             continue
-        source = g.value(i, LG.tissueSource) or g.value(i, LG.cellType)
-        route = g.value(i, LG.route)
-        src = _label(g, source, lang) if source is not None else NOT_STATED[lang]
-        rte = _label(g, route, lang) if route is not None else NOT_STATED[lang]
-        out.add(f"{src} \u00d7 {rte}")
+        sources = sorted({_label(g, s, lang) for s in g.objects(i, LG.tissueSource)}) or \
+            sorted({_label(g, c, lang) for c in g.objects(i, LG.cellType)}) or [NOT_STATED[lang]]
+        routes = sorted({_label(g, r, lang) for r in g.objects(i, LG.route)}) or [
+            NOT_STATED[lang]]
+        out.update(f"{src} \u00d7 {rte}" for src in sources for rte in routes)
     return out
 
 

@@ -43,8 +43,8 @@ def study_facets(g: Graph, lang: str = "en") -> dict[str, dict[str, Any]]:
         cells = [i for i in g.objects(study, LG.hasIntervention)
                  if (i, RDF.type, LG.CellTherapy) in g]
         def join(prop: URIRef) -> str:
-            return "; ".join(sorted({_label(g, g.value(c, prop), lang) for c in cells
-                                     if g.value(c, prop) is not None})) or "not stated"
+            return "; ".join(sorted({_label(g, v, lang) for c in cells
+                                     for v in g.objects(c, prop)})) or "not stated"
         follow = g.value(study, LG.followUp)
         out[study_id(study)] = {
             "study": study_id(study),
@@ -58,9 +58,8 @@ def study_facets(g: Graph, lang: str = "en") -> dict[str, dict[str, Any]]:
             "cell_source": join(LG.tissueSource),
             "donor": join(LG.donorType),
             "route": join(LG.route),
-            "dose": "; ".join(sorted({str(g.value(c, LG.doseText) or g.value(c, LG.dose))
-                                      for c in cells if g.value(c, LG.doseText) is not None
-                                      or g.value(c, LG.dose) is not None})) or "not stated",
+            "dose": "; ".join(sorted({str(v) for c in cells for p in (LG.doseText, LG.dose)
+                                      for v in g.objects(c, p)})) or "not stated",
             "follow_up": str(follow) if follow is not None else "not stated",
         }
     return out
