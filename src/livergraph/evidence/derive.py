@@ -18,8 +18,9 @@ is derived from a value that describes several arms together.
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from livergraph.evidence import measures as M
 from livergraph.evidence.graphio import (
@@ -34,14 +35,14 @@ from livergraph.evidence.graphio import (
 from livergraph.namespaces import LG, LGC
 
 
-def _events(d: Deriver, m: Meas, arms: dict[URIRef, Arm]) -> tuple[float, int, list[str]] | str:
+def _events(d: Deriver, m: Meas, arms: dict[Node, Arm]) -> tuple[float, int, list[str]] | str:
     """(events, patients, notes) of one arm's proportion, or the reason it is not a count."""
     if m.population in COHORT_POPULATIONS:
         return ("the percentages are over the whole or the propensity-matched cohort (analysis "
                 "population all/matched), partly with derived denominators; livergraph derives "
                 "nothing from them until the data give each arm's own analysis population")
     notes: list[str] = []
-    if local(m.statistic) == "statistic-count":
+    if m.statistic is not None and local(m.statistic) == "statistic-count":
         if m.value is None or m.n is None:
             return "a count without the arm's size"
         return m.value, m.n, notes
@@ -65,11 +66,11 @@ def _events(d: Deriver, m: Meas, arms: dict[URIRef, Arm]) -> tuple[float, int, l
     return events, n, notes
 
 
-def derive_study(d: Deriver, study: URIRef) -> None:
+def derive_study(d: Deriver, study: Node) -> None:
     """Estimates and refusals for one study."""
     arms = d.arms(study)
-    handled: set[URIRef] = set()
-    groups: dict[tuple, list[Meas]] = {}
+    handled: set[Node] = set()
+    groups: dict[tuple[Node, str | None, str], list[Meas]] = {}
     for m in d.measurements(study, arms):
         if m.days is not None and float(m.days) == 0:
             continue                        # baseline: a difference there is no effect
@@ -105,8 +106,9 @@ def derive_study(d: Deriver, study: URIRef) -> None:
         if d.g.value(c, LG.subjectMeasurement) is not None:
             continue            # paired through its measurements above (or a whole cohort)
         sig = d.g.value(c, LG.significant)
-        said = {True: "significant", False: "not significant"}.get(
-            bool(sig.toPython()) if sig is not None else None, "no test reported")
+        said = "no test reported"
+        if isinstance(sig, Literal):
+            said = "significant" if sig.toPython() is True else "not significant"
         d.refuse_comparison(study, c, f"the source reports only the direction of this "
                                       f"comparison ({said}), with no per-arm values an "
                                       "effect could be computed from")
@@ -122,7 +124,7 @@ def _same_population(a: Meas, b: Meas) -> bool:
     return False
 
 
-def _reported_ratio(d: Deriver, study: URIRef, m: Meas, arms: dict[URIRef, Arm]) -> None:
+def _reported_ratio(d: Deriver, study: Node, m: Meas, arms: dict[Node, Arm]) -> None:
     """A hazard ratio the source reports, kept as reported (its CI when the data give one)."""
     controls = [a for a in arms.values() if not a.experimental]
     if len(controls) != 1 or arms[m.arm].experimental is False or m.value is None:
@@ -130,10 +132,11 @@ def _reported_ratio(d: Deriver, study: URIRef, m: Meas, arms: dict[URIRef, Arm])
     comparator = Meas(**{**m.__dict__, "arm": controls[0].iri, "iri": m.iri})
     lo, hi = d.g.value(m.iri, LG.ciLower), d.g.value(m.iri, LG.ciUpper)
     d.add_reported(study, m, comparator, "HR", m.value,
-                   (float(lo), float(hi)) if lo is not None and hi is not None else None)
+                   (float(str(lo)), float(str(hi))) if lo is not None and hi is not None
+                   else None)
 
 
-def _continuous(d: Deriver, study: URIRef, a: Meas, b: Meas) -> None:
+def _continuous(d: Deriver, study: Node, a: Meas, b: Meas) -> None:
     if a.unit != b.unit:
         d.add_refusal(study, a, b, "the arms' values are in different units")
         return
@@ -144,33 +147,35 @@ def _continuous(d: Deriver, study: URIRef, a: Meas, b: Meas) -> None:
         d.add_refusal(study, a, b, "; ".join(missing) + ": no effect with a confidence "
                                                          "interval can be computed")
         return
-    sizes = [i for m in (a, b) for i in m.issues
-             if d.g.value(i, LG.onProperty) == LG.numberAnalysed]
+    sizes = sorted((i for m in (a, b) for i in m.issues
+                    if d.g.value(i, LG.onProperty) == LG.numberAnalysed), key=str)
     if a.n_stated != b.n_stated or sizes:
         d.add_refusal(study, a, b, "the number of patients behind one arm's value is not "
-                                   "reported (" + ", ".join(local(i) for i in sorted(sizes))
+                                   "reported (" + ", ".join(local(i) for i in sizes)
                       + "); the arm's size is not it, so no effect is computed")
         return
     assert a.value is not None and a.sd is not None and a.n is not None
     assert b.value is not None and b.sd is not None and b.n is not None
-    notes = [f"{local(i)} flags an input" for i in sorted(a.issues | b.issues)]
+    notes = [f"{local(i)} flags an input" for i in sorted(a.issues | b.issues, key=str)]
     for measure in M.CONTINUOUS:
         es = M.continuous(measure, a.value, a.sd, a.n, b.value, b.sd, b.n)
-        d.add_estimate(study, a, b, es, inputs={"totalTreated": a.n, "totalComparator": b.n},
+        d.add_estimate(study, a, b, es, inputs={"totalTreated": float(a.n),
+                                                "totalComparator": float(b.n)},
                        notes=notes, approximate=bool(a.issues | b.issues))
 
 
-def _proportion(d: Deriver, study: URIRef, a: Meas, b: Meas, arms: dict) -> None:
-    got = [_events(d, m, arms) for m in (a, b)]
-    reasons = [f"{local(m.iri)}: {r}" for m, r in zip((a, b), got) if isinstance(r, str)]
-    if reasons:
+def _proportion(d: Deriver, study: Node, a: Meas, b: Meas, arms: dict[Node, Arm]) -> None:
+    got_a, got_b = _events(d, a, arms), _events(d, b, arms)
+    if isinstance(got_a, str) or isinstance(got_b, str):
+        reasons = [f"{local(m.iri)}: {r}" for m, r in ((a, got_a), (b, got_b))
+                   if isinstance(r, str)]
         d.add_refusal(study, a, b, "; ".join(reasons))
         return
-    (e1, n1, notes1), (e2, n2, notes2) = got  # type: ignore[misc]
+    (e1, n1, notes1), (e2, n2, notes2) = got_a, got_b
     notes = notes1 + notes2
     issues = a.issues | b.issues
     notes += [f"{local(i)} is flagged on a value read from the same sentence"
-              for i in sorted(issues)]
+              for i in sorted(issues, key=str)]
     for measure in M.BINARY:
         try:
             es = M.binary(measure, e1, n1 - e1, e2, n2 - e2)
@@ -178,7 +183,8 @@ def _proportion(d: Deriver, study: URIRef, a: Meas, b: Meas, arms: dict) -> None
             d.add_refusal(study, a, b, str(exc))
             return
         d.add_estimate(study, a, b, es, inputs={"eventsTreated": e1, "eventsComparator": e2,
-                                                "totalTreated": n1, "totalComparator": n2},
+                                                "totalTreated": float(n1),
+                                                "totalComparator": float(n2)},
                        notes=notes, approximate=bool(notes1 or notes2 or issues))
 
 

@@ -44,7 +44,7 @@ def forest_figure(res: MetaResult, *, lang: str = "en", title: str | None = None
     tr = math.exp if ratio else (lambda v: v)
     rows = res.studies
     n = len(rows)
-    with plt.rc_context(style(lang)):
+    with plt.rc_context(style(lang)):  # type: ignore[arg-type]
         fig = plt.figure(figsize=(9.0, 1.9 + 0.32 * (n + 3)))
         ax = fig.add_axes((0.27, 0.18, 0.38, 0.72))
         ys = list(range(n + 2, 2, -1))

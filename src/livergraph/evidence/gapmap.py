@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from livergraph.evidence.plotting import effective_lang, style, svg_text
 from livergraph.evidence.studyinfo import design_of
@@ -42,8 +43,8 @@ def _label(g: Graph, node: Any, lang: str) -> str:
     return pick_label(labels, lang) or str(node).rsplit("/", 1)[-1]
 
 
-def _rows(g: Graph, record: URIRef, lang: str) -> set[str]:
-    out = set()
+def _rows(g: Graph, record: Node, lang: str) -> set[str]:
+    out: set[str] = set()
     for i in g.objects(record, LG.hasIntervention):
         if (i, RDF.type, LG.CellTherapy) not in g:
             continue
@@ -95,7 +96,7 @@ def gap_figure(cells: list[Cell], *, lang: str = "en") -> Any:
     categories = {k: sorted({c.category for c in cells if c.kind == k}) for k in ("study", "trial")}
     colours = {(k, cat): PALETTE[(i + (0 if k == "study" else 5)) % len(PALETTE)]
                for k in categories for i, cat in enumerate(categories[k])}
-    with plt.rc_context(style(lang)):
+    with plt.rc_context(style(lang)):  # type: ignore[arg-type]
         fig = plt.figure(figsize=(6.5 + 0.5 * max(len(outcomes), 1),
                                   3.2 + 0.55 * max(len(rows), 1)))
         ax = fig.add_axes((0.25, 0.33, 0.55, 0.6))

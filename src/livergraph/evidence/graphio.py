@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from livergraph.evidence import measures as M
 from livergraph.namespaces import LG, LGC, record_iri
@@ -44,6 +45,10 @@ def software() -> str:
     return "; ".join(parts)
 
 
+def _literal(value: Node | None) -> Literal | None:
+    return value if isinstance(value, Literal) else None
+
+
 def _dec(value: float) -> Literal:
     return Literal(Decimal(repr(float(value))), datatype=XSD.decimal)
 
@@ -52,13 +57,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "x"
 
 
-def local(iri: URIRef) -> str:
+def local(iri: Node) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass
 class Arm:
-    iri: URIRef
+    iri: Node
     experimental: bool
     participants: int | None
     analysed: int | None
@@ -68,10 +73,10 @@ class Arm:
 class Meas:
     """One measurement of one arm, with what pairing needs."""
 
-    iri: URIRef
-    arm: URIRef
-    measure: URIRef
-    statistic: URIRef | None
+    iri: Node
+    arm: Node
+    measure: Node
+    statistic: Node | None
     value: float | None
     sd: float | None
     n: int | None
@@ -80,10 +85,10 @@ class Meas:
     denominator: int | None
     time: str | None
     days: Literal | None
-    unit: URIRef | None
-    population: URIRef | None
+    unit: Node | None
+    population: Node | None
     source_text: Literal | None
-    issues: set[URIRef] = field(default_factory=set)
+    issues: set[Node] = field(default_factory=set)
 
 
 class Deriver:
@@ -96,23 +101,23 @@ class Deriver:
         self.distinct_ids = False   # name estimates by measurement when an arm has several
 
     # -- reading ---------------------------------------------------------------------------
-    def _num(self, s: URIRef, p: URIRef) -> float | None:
+    def _num(self, s: Node, p: Node) -> float | None:
         v = self.g.value(s, p)
-        return float(v) if v is not None else None
+        return float(str(v)) if v is not None else None
 
-    def _int(self, s: URIRef, p: URIRef) -> int | None:
+    def _int(self, s: Node, p: Node) -> int | None:
         v = self.g.value(s, p)
-        return int(v) if v is not None else None
+        return int(str(v)) if v is not None else None
 
-    def arms(self, study: URIRef) -> dict[URIRef, Arm]:
-        out = {}
+    def arms(self, study: Node) -> dict[Node, Arm]:
+        out: dict[Node, Arm] = {}
         for arm in self.g.objects(study, LG.hasArm):
             role = self.g.value(arm, LG.armRole)
             out[arm] = Arm(arm, role not in CONTROL_ROLES and role is not None,
                            self._int(arm, LG.participants), self._int(arm, LG.analysed))
         return out
 
-    def measurements(self, study: URIRef, arms: dict[URIRef, Arm]) -> list[Meas]:
+    def measurements(self, study: Node, arms: dict[Node, Arm]) -> list[Meas]:
         out = []
         for m in self.g.objects(study, LG.hasMeasurement):
             arm_list = list(self.g.objects(m, LG.arm))
@@ -124,14 +129,18 @@ class Deriver:
             if n is None:
                 n = arm.analysed if arm.analysed is not None else arm.participants
             tp = self.g.value(m, LG.timePoint)
+            measure = self.g.value(m, LG.measure)
+            if measure is None:
+                continue
             out.append(Meas(
-                m, arm.iri, self.g.value(m, LG.measure), self.g.value(m, LG.statistic),
+                m, arm.iri, measure, self.g.value(m, LG.statistic),
                 self._num(m, LG.value), self._num(m, LG.sd), n, n_stated,
                 self._int(m, LG.numerator),
                 self._int(m, LG.denominator), str(tp) if tp is not None else None,
-                self.g.value(m, LG.timePointDays), self.g.value(m, LG.unit),
-                self.g.value(m, LG.analysisPopulation), self.g.value(m, LG.sourceText)))
-        by_text: dict[tuple[URIRef, str], set[URIRef]] = {}
+                _literal(self.g.value(m, LG.timePointDays)), self.g.value(m, LG.unit),
+                self.g.value(m, LG.analysisPopulation),
+                _literal(self.g.value(m, LG.sourceText))))
+        by_text: dict[tuple[Node, str], set[Node]] = {}
         for meas in out:
             meas.issues = set(self.g.objects(meas.iri, LG.hasIssue))
             if meas.source_text is not None:
@@ -141,7 +150,7 @@ class Deriver:
                 meas.issues |= by_text[(meas.arm, str(meas.source_text))]
         return out
 
-    def reported_comparison(self, study: URIRef, a: Meas, b: Meas) -> URIRef | None:
+    def reported_comparison(self, study: Node, a: Meas, b: Meas) -> Node | None:
         for c in self.g.objects(study, LG.hasComparison):
             pair = {self.g.value(c, LG.subjectMeasurement), self.g.value(c, LG.referenceMeasurement)}
             if pair == {a.iri, b.iri}:
@@ -149,7 +158,7 @@ class Deriver:
         return None
 
     # -- writing ---------------------------------------------------------------------------
-    def _common(self, node: URIRef, study: URIRef, first: Meas, second: Meas) -> None:
+    def _common(self, node: Node, study: Node, first: Meas, second: Meas) -> None:
         g = self.g
         g.add((node, LG.measure, first.measure))
         g.add((node, LG.arm, first.arm))
@@ -162,10 +171,10 @@ class Deriver:
             g.add((node, LG.analysisPopulation, first.population))
         for m in (first, second):
             g.add((node, PROV.wasDerivedFrom, m.iri))
-        for issue in sorted(first.issues | second.issues):
+        for issue in sorted(first.issues | second.issues, key=str):
             g.add((node, LG.touchesIssue, issue))
 
-    def _node_id(self, study: URIRef, first: Meas, second: Meas, tail: str) -> str:
+    def _node_id(self, study: Node, first: Meas, second: Meas, tail: str) -> str:
         notation = self.g.value(first.measure, SKOS.notation)
         parts = [local(study), str(notation or local(first.measure)),
                  first.time or "whole-follow-up"]
@@ -182,7 +191,7 @@ class Deriver:
                       local(second.arm).removeprefix(prefix)]
         return _slug("-".join(parts + [tail]))
 
-    def add_estimate(self, study: URIRef, first: Meas, second: Meas, es: M.EffectSize, *,
+    def add_estimate(self, study: Node, first: Meas, second: Meas, es: M.EffectSize, *,
                      inputs: dict[str, float], notes: list[str], approximate: bool) -> None:
         g = self.g
         node = record_iri("effect", self._node_id(study, first, second, es.measure))
@@ -233,7 +242,7 @@ class Deriver:
             g.add((activity, PROV.used, m.iri))
         self.count += 1
 
-    def add_reported(self, study: URIRef, first: Meas, second: Meas, measure: str,
+    def add_reported(self, study: Node, first: Meas, second: Meas, measure: str,
                      value: float, ci: tuple[float, float] | None) -> None:
         """An estimate the source reports: value (and CI) as written, with its sentence."""
         g = self.g
@@ -270,7 +279,7 @@ class Deriver:
                                          lang="en")))
         self.count += 1
 
-    def add_refusal(self, study: URIRef, first: Meas, second: Meas, reason: str) -> None:
+    def add_refusal(self, study: Node, first: Meas, second: Meas, reason: str) -> None:
         g = self.g
         node = record_iri("effect-refusal", self._node_id(study, first, second, "not-derived"))
         g.add((study, LG.hasEffectRefusal, node))
@@ -281,7 +290,7 @@ class Deriver:
             f"{local(study)}: no effect of {local(first.measure).removeprefix('measure-')} "
             f"at {first.time or 'end of follow-up'}", lang="en")))
 
-    def refuse_comparison(self, study: URIRef, comparison: URIRef, reason: str) -> None:
+    def refuse_comparison(self, study: Node, comparison: Node, reason: str) -> None:
         g = self.g
         node = record_iri("effect-refusal", _slug(local(comparison)) + "-not-derived")
         g.add((study, LG.hasEffectRefusal, node))
@@ -297,7 +306,7 @@ class Deriver:
         g.add((node, RDFS.label, Literal(f"{local(comparison)}: not derived", lang="en")))
 
 
-def pairs(group: list[Meas], arms: dict) -> Iterable[tuple[Meas, Meas]]:
+def pairs(group: list[Meas], arms: dict[Node, Arm]) -> Iterable[tuple[Meas, Meas]]:
     treated = [m for m in group if arms[m.arm].experimental]
     controls = [m for m in group if not arms[m.arm].experimental]
     for t in sorted(treated, key=lambda m: str(m.iri)):

@@ -14,7 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager
 
 #: CJK fonts tried in order (Debian's fonts-noto-cjk installs the first ones)
 CJK_FONTS = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Serif CJK TC", "Noto Serif CJK SC",

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from livergraph.namespaces import LG, PREFIXES
@@ -54,11 +54,12 @@ def _data_uri(svg: str) -> str:
 
 
 def _issue_notes(g: Graph, ids: set[str]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for issue in g.subjects(RDF.type, LG.DataQualityIssue):
         local = str(issue).rsplit("/", 1)[-1]
         if local in ids:
-            notes = [(str(o), o.language or "") for o in g.objects(issue, LG.curatorNote)]
+            notes = [(str(o), getattr(o, "language", None) or "")
+                     for o in g.objects(issue, LG.curatorNote)]
             from livergraph.io.labels import pick_label
             out[local] = pick_label(notes, "en") or ""
     return out
@@ -69,11 +70,11 @@ def _query(g: Graph, path: Path) -> tuple[list[str], list[list[str]]]:
         return [], []
     result = g.query(path.read_text(encoding="utf-8"), initNs=PREFIXES)
     head = [str(v) for v in result.vars or []]
-    from rdflib import URIRef
+    from rdflib.query import ResultRow
 
     from livergraph.io.curies import compact
     rows = [["" if v is None else compact(str(v), brackets=False) if isinstance(v, URIRef)
-             else str(v) for v in row] for row in result]
+             else str(v) for v in row] for row in result if isinstance(row, ResultRow)]
     return head, rows
 
 
@@ -88,7 +89,7 @@ def outcome_sections(g: Graph, lang: str) -> list[dict[str, Any]]:
         sec = sections.setdefault(r.outcome, {"outcome": r.outcome, "rows": [], "plots": []})
         sec["rows"].append(r)
     for sec in sections.values():
-        groups: dict[tuple[str, str], list] = {}
+        groups: dict[tuple[str, str], list[Any]] = {}
         for r in sec["rows"]:
             if r.vi:
                 groups.setdefault((r.measure, r.timepoint or "-"), []).append(r)

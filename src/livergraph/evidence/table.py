@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDFS, SKOS
+from rdflib.term import Node
 
 from livergraph.evidence.measures import is_ratio
 from livergraph.io.labels import pick_label
@@ -52,24 +53,24 @@ class EffectRow:
         return {c: getattr(self, c) for c in COLUMNS}
 
 
-def _label(g: Graph, node: URIRef | None, lang: str) -> str:
+def _label(g: Graph, node: Node | None, lang: str) -> str:
     if node is None:
         return ""
     labels = [(str(o), getattr(o, "language", None) or "") for o in g.objects(node, RDFS.label)]
     return pick_label(labels, lang) or str(node).rsplit("/", 1)[-1]
 
 
-def _notation(g: Graph, node: URIRef | None) -> str | None:
+def _notation(g: Graph, node: Node | None) -> str | None:
     value = g.value(node, SKOS.notation) if node is not None else None
     return str(value) if value is not None else None
 
 
-def _float(g: Graph, s: URIRef, p: URIRef) -> float | None:
+def _float(g: Graph, s: Node, p: Node) -> float | None:
     value = g.value(s, p)
-    return float(value) if value is not None else None
+    return float(str(value)) if value is not None else None
 
 
-def study_id(iri: URIRef | str) -> str:
+def study_id(iri: Node | str) -> str:
     """The record id of a study IRI (``fu-2018``)."""
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
@@ -85,7 +86,7 @@ def effect_rows(g: Graph, lang: str = "en") -> list[EffectRow]:
         if comparison is not None:
             written = g.value(comparison, LG.pValueAsWritten)
             p_reported = str(written) if written is not None else None
-        estimate = float(g.value(node, LG.pointEstimate))
+        estimate = float(str(g.value(node, LG.pointEstimate)))
         yi = _float(g, node, LG.analysisEstimate)
         unit = g.value(node, LG.unit)
         favours = g.value(node, LG.benefitDirection)
@@ -105,8 +106,7 @@ def effect_rows(g: Graph, lang: str = "en") -> list[EffectRow]:
             unit=_label(g, unit, lang) if unit is not None else None,
             favours=_notation(g, favours) if favours is not None else None,
             derivation=_notation(g, g.value(node, LG.derivation)) or "?",
-            approximate=bool(g.value(node, LG.approximate).toPython())
-            if g.value(node, LG.approximate) is not None else False,
+            approximate=str(g.value(node, LG.approximate)) == "true",
             note=str(note) if note is not None else None,
             issues=sorted(study_id(i) for i in g.objects(node, LG.touchesIssue)),
             iri=str(node)))
