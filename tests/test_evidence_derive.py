@@ -164,3 +164,44 @@ def test_the_derived_graph_conforms_to_the_shapes(derived):
     report = validate(graph, *load_shapes(ROOT / "shapes"))
     assert [r.message for r in report.results if r.severity == "violation"] == []
     assert any("EffectEstimate" in r.shape for r in report.results) is False
+
+
+def test_meta_pools_the_graphs_estimates_by_subgroup(derived, tmp_path):
+    """Two studies' LDH mean differences in a graph (the second a copy of fu-2018's under
+    another study with a randomized design): pooled, with subgroups by design, the test for
+    subgroup differences and the mixed-design warning."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+    from livergraph.namespaces import LG
+    graph, _ = derived
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    src = record_iri("effect", "fu-2018-ldh-p336d-hucmsc-vs-control-md")
+    copy = URIRef(str(src) + "-copy")
+    other = record_iri("study", "other-2020")
+    for p, o in graph.predicate_objects(src):
+        if p == LG.analysisEstimate:
+            o = Literal("-20.0", datatype=XSD.decimal)
+        g.add((copy, p, o))
+    g.add((other, RDF.type, LG.PublishedStudy))
+    g.add((other, LG.designFeature, LGC["design-randomized"]))
+    g.add((other, LG.designFeature, LGC["design-controlled"]))
+    g.add((other, LG.hasEffectEstimate, copy))
+    path = tmp_path / "graph.ttl"
+    g.serialize(path, format="turtle")
+    from livergraph.cli import cli
+    result = CliRunner().invoke(cli, ["meta", "--graph", str(path), "--outcome", "LDH",
+                                      "--timepoint", "48w", "--method", "FE", "--by", "design",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["k"] == 2 and out["measure"] == "MD"
+    assert {s["study"] for s in out["studies"]} == {"fu-2018", "other-2020"}
+    assert set(out["subgroups"]) == {"controlled", "randomized controlled"}
+    vi = 63.7 ** 2 / 17 + 105.3 ** 2 / 17
+    # two equal variances: FE estimate is the mean, Q_M = (d/2)^2 * 2 / vi
+    assert out["estimate"] == pytest.approx((-80.8 - 20.0) / 2)
+    assert out["QM"] == pytest.approx(2 * (60.8 / 2) ** 2 / vi)
+    assert any("designs are mixed" in w for w in out["warnings"])
+    assert "warning: only 2 studies" in result.output
