@@ -205,3 +205,35 @@ def test_meta_pools_the_graphs_estimates_by_subgroup(derived, tmp_path):
     assert out["QM"] == pytest.approx(2 * (60.8 / 2) ** 2 / vi)
     assert any("designs are mixed" in w for w in out["warnings"])
     assert "warning: only 2 studies" in result.output
+
+
+def test_a_reported_hazard_ratio_is_kept_as_reported():
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
+    from livergraph.evidence import derive_effects
+    g = Graph()
+    study, treated, control = (record_iri("study", "s"), record_iri("arm", "s-cells"),
+                               record_iri("arm", "s-control"))
+    hr = record_iri("measurement", "s-os-hr")
+    g.add((study, RDF.type, LG.PublishedStudy))
+    for arm, role in ((treated, "EXPERIMENTAL"), (control, "CONTROL")):
+        g.add((study, LG.hasArm, arm))
+        g.add((arm, LG.armRole, LGC[f"arm-{role}"]))
+    g.add((study, LG.hasMeasurement, hr))
+    for p, o in ((LG.arm, treated), (LG.measure, LGC["measure-overall-survival"]),
+                 (LG.statistic, LGC["statistic-hazard-ratio"]),
+                 (LG.value, Literal("0.5", datatype=XSD.decimal)),
+                 (LG.ciLower, Literal("0.3", datatype=XSD.decimal)),
+                 (LG.ciUpper, Literal("0.8", datatype=XSD.decimal)),
+                 (LG.sourceText, Literal("HR 0.5 (95% CI 0.3-0.8)", lang="en"))):
+        g.add((hr, p, o))
+    assert derive_effects(g) == 1
+    node = next(g.objects(study, LG.hasEffectEstimate))
+    assert g.value(node, LG.derivation) == LGC["derivation-reported"]
+    assert g.value(node, LG.effectMeasure) == LGC["effect-HR"]
+    assert float(g.value(node, LG.pointEstimate)) == 0.5
+    assert (float(g.value(node, LG.ciLower)), float(g.value(node, LG.ciUpper))) == (0.3, 0.8)
+    assert float(g.value(node, LG.standardError)) == pytest.approx(
+        (math.log(0.8) - math.log(0.3)) / (2 * Z))
+    assert str(g.value(node, LG.sourceText)) == "HR 0.5 (95% CI 0.3-0.8)"
+    assert g.value(node, LG.comparatorArm) == control
