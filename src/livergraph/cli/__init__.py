@@ -16,14 +16,17 @@ from livergraph.errors import LivergraphError
 #: command name -> module under livergraph.cli defining a click command called ``command``
 COMMANDS: dict[str, str] = {
     "build": "build_cmd",
+    "effects": "effects_cmd",
     "export": "export_cmd",
     "push": "push_cmd",
     "fetch": "fetch_cmd",
     "import": "import_cmd",
     "lint": "lint_cmd",
+    "meta": "meta_cmd",
     "query": "query_cmd",
     "queries": "queries_cmd",
     "reason": "reason_cmd",
+    "report": "report_cmd",
     "stats": "stats_cmd",
     "validate": "validate_cmd",
     "viz": "viz_cmd",
