@@ -4,8 +4,6 @@ installed (and English labels, said so, when none is)."""
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -61,29 +59,14 @@ def save(fig: Any, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place (the binary
-    counterpart of livergraph.io.atomic.write_atomic, which writes text)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_figure(fig: Any, path: Path) -> None:
     """Write ``fig`` as SVG or PNG by the file's suffix."""
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("svg", "png"):
         from livergraph.errors import UnreadableInput
         raise UnreadableInput("the plot file must end in .svg or .png", file=str(path))
-    write_bytes_atomic(Path(path), save(fig, suffix))
+    from livergraph.io.atomic import write_bytes
+    write_bytes(Path(path), save(fig, suffix))
 
 
 def svg_text(fig: Any) -> str:
