@@ -857,6 +857,10 @@ class ImportResult:
     disagreements: dict[str, list[dict]] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)      # files written or removed
     studies: int = 0
+    dry_run: bool = False                 # report only: nothing is written
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -874,13 +878,43 @@ def registry_dir(data_dir: Path) -> Path:
 def _write_if_changed(path: Path, text: str, data_dir: Path, result: ImportResult) -> bool:
     from livergraph.io.atomic import write_atomic
     try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
+        old: str | None = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        pass
-    write_atomic(path, lambda h: h.write(text))
-    result.written.append(path.relative_to(data_dir.parent).as_posix())
+        old = None
+    if old == text:
+        return False
+    shown = path.relative_to(data_dir.parent).as_posix()
+    (result.added if old is None else result.changed).append(shown)
+    if not result.dry_run:
+        write_atomic(path, lambda h: h.write(text))
+    result.written.append(shown)
     return True
+
+
+def _remove(path: Path, data_dir: Path, result: ImportResult) -> None:
+    shown = path.relative_to(data_dir.parent).as_posix()
+    result.removed.append(shown)
+    result.written.append(shown)
+    if not result.dry_run:
+        path.unlink()
+
+
+def tracked_fields(trial: dict) -> dict[str, Any]:
+    """The fields a snapshot records for the history (see registry/common.py)."""
+    out: dict[str, Any] = {}
+    if "status" in trial:
+        out["registryStatusText"] = trial["status"]
+    for key in ("enrollment", "startDate"):
+        if key in trial:
+            out[key] = trial[key]
+    sponsor = (trial.get("sponsorAsWritten") or {}).get("en")
+    if sponsor:
+        out["primarySponsorText"] = sponsor
+    primary = [o["measureText"] for o in trial.get("hasOutcome", [])
+               if o.get("outcomeType") == "PRIMARY" and o.get("measureText")]
+    if primary:
+        out["primaryOutcomeText"] = primary
+    return out
 
 
 def _version_of(study: Any) -> str | None:
@@ -936,14 +970,15 @@ def load_agents(data_dir: Path) -> dict[str, Agent]:
 
 
 def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                 progress: Callable[[int, int], None] | None = None,
+                 dry_run: bool = False) -> ImportResult:
     """Import API v2 JSON files into ``data_dir``. Bad files and records are reported in
     ``result.errors`` with their file and record; the others are imported (with ``strict``,
     nothing is written when any input is bad)."""
     from livergraph.model.schema import load_schema
     from livergraph.model.vocabulary import load_vocabulary
 
-    result = ImportResult()
+    result = ImportResult(dry_run=dry_run)
     schema = load_schema(ontology)
     vocab = load_vocabulary(data_dir)
     curated, curated_names, curated_ids = load_curated(data_dir, schema, vocab)
@@ -966,7 +1001,7 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
             return result
         result.studies = 0
     writer = _Writer(data_dir, vocab, curated, Agents(curated_names, curated_ids,
-                                                     load_agents(data_dir)), result)
+                                                     load_agents(data_dir)), result, mapper)
     done = 0.0
     for path, size in zip(paths, sizes):
         try:
@@ -1018,8 +1053,9 @@ class _Writer:
     records, so an interrupted import leaves whole files that refer to existing records."""
 
     def __init__(self, data_dir: Path, vocab, curated: Curated, agents: Agents,
-                 result: ImportResult):
+                 result: ImportResult, mapper: StudyMapper):
         from livergraph.model.load import read_yaml
+        self.mapper = mapper
         self.data_dir = data_dir
         self.reg = registry_dir(data_dir)
         self.vocab = vocab
@@ -1076,11 +1112,34 @@ class _Writer:
         # one line per study: the C encoder is several times faster than an indented dump
         raw_text = json.dumps(mapped.raw, ensure_ascii=False, separators=(",", ":")) + "\n"
         changed = self._write(raw_path, raw_text)
-        changed |= self._write(self.reg / TRIALS_DIR / f"{nct}.yaml", dump(mapped.records))
+        snap = self.data_dir / "registry" / "snapshots" / nct / \
+            f"{mapped.version_date or UNDATED}.json"
+        changed |= self._write(snap, raw_text)
+        records = self._history(nct, mapped) + mapped.records
+        changed |= self._write(self.reg / TRIALS_DIR / f"{nct}.yaml", dump(records))
         (result.imported if changed else result.unchanged).append(nct)
         for path in gone:
-            path.unlink()
-            result.written.append(path.relative_to(self.data_dir.parent).as_posix())
+            _remove(path, self.data_dir, result)
+
+    def _history(self, nct: str, mapped: MappedStudy) -> list[dict]:
+        """Earlier snapshots' version records (the current one is ``mapped.records[0]``, given
+        its tracked fields here), oldest first."""
+        from livergraph.registry.common import snapshot_record, stored_snapshots
+        mapped.records[0].update(tracked_fields(mapped.trial))
+        out = []
+        current = f"{mapped.version_date or UNDATED}.json"
+        for path in stored_snapshots(self.data_dir, nct, ".json"):
+            if path.name == current or path.stem > (mapped.version_date or ""):
+                continue
+            try:
+                old = self.mapper.map(json.loads(path.read_text(encoding="utf-8")))
+            except (LivergraphError, ValueError):
+                continue
+            rel = path.relative_to(self.data_dir.parent).as_posix()
+            out.append(snapshot_record(nct, path.stem, None, rel,
+                                       f"ClinicalTrials.gov record {nct}, version {path.stem}",
+                                       tracked_fields(old.trial), {"ofTrial": f"trial:{nct}"}))
+        return out
 
     def _write_agents(self) -> list[Path]:
         from livergraph.model.lint import dump
@@ -1100,5 +1159,4 @@ class _Writer:
 
     def finish(self) -> None:
         for path in self._write_agents():
-            path.unlink()
-            self.result.written.append(path.relative_to(self.data_dir.parent).as_posix())
+            _remove(path, self.data_dir, self.result)

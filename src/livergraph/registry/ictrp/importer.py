@@ -29,7 +29,7 @@ from livergraph.registry.ictrp.parse import FlatRecord, read_records
 
 ICTRP_DIR = Path("registry") / "ictrp"
 TRIAL_KEYS = ("title", "officialTitle", "acronym", "status", "phase", "studyType", "enrollment",
-              "startDate", "registryCondition", "country")
+              "startDate", "registryCondition", "country", "hasIntervention")
 
 
 @dataclass
@@ -122,7 +122,8 @@ def import_files(paths: list[Path], data_dir: Path, *, strict: bool = False,
     index = load_index(data_dir)
     for reg in mapped:
         _store(reg, index, data_dir, changes, result)
-    _write_all(index, data_dir, changes, result)
+    if mapped:
+        _write_all(index, data_dir, changes, result)
     return result
 
 

@@ -24,7 +24,7 @@ REGISTRY_ID = re.compile(r"\b(NCT\d{8}|ChiCTR[-A-Z]*\d{6,12}|DRKS\d{8}|ISRCTN\d{
                          r"PACTR\d{15}|RBR-\w{6,8}|CTIS\d{4}-\d{6}-\d{2}-\d{2})\b")
 #: what the history tracks (see registry/history.py)
 UNDATED = "undated"
-TRACKED = ("registryStatusText", "status", "enrollment", "targetSizeText", "startDate",
+TRACKED = ("registryStatusText", "enrollment", "targetSizeText", "startDate",
            "primarySponsorText", "secondarySponsorText", "primaryOutcomeText")
 
 
