@@ -67,14 +67,14 @@ def _iso(y: int, m: int | None = None, d: int | None = None, *, field: str, raw:
     return value
 
 
-_YMD = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_D_Y = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}), (\d{4})$")
-_MONTH_Y = re.compile(r"^([A-Za-z]+)\.? (\d{4})$")
-_D_MONTH_Y = re.compile(r"^(\d{1,2}) ([A-Za-z]+)\.? (\d{4})$")
+_YMD = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", re.ASCII)
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
+_MONTH_D_Y = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}), (\d{4})$", re.ASCII)
+_MONTH_Y = re.compile(r"^([A-Za-z]+)\.? (\d{4})$", re.ASCII)
+_D_MONTH_Y = re.compile(r"^(\d{1,2}) ([A-Za-z]+)\.? (\d{4})$", re.ASCII)
 _US_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2}):(\d{2})(?: ?([AP]M))?)?$",
-                      re.IGNORECASE)
+                      re.IGNORECASE | re.ASCII)
 
 
 def parse_date(text: str | None, field: str, *, day_first: bool = True) -> str | None:

@@ -81,6 +81,17 @@ def _known_trials(data_dir: Path) -> set[str]:
     return out
 
 
+def _vocabulary_terms(data_dir: Path) -> frozenset[str]:
+    """The CURIEs listed in data/vocabulary/terms*.yaml (read as text: one ``curie:`` a term)."""
+    out = set()
+    for path in sorted((data_dir / "vocabulary").glob("terms*.yaml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.strip().lstrip("- ").partition(":")
+            if key == "curie":
+                out.add(value.strip().strip("'\""))
+    return frozenset(out)
+
+
 def import_files(paths: list[Path], data_dir: Path, *, strict: bool = False,
                  dry_run: bool = False, retrieved: str | None = None,
                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
@@ -89,6 +100,7 @@ def import_files(paths: list[Path], data_dir: Path, *, strict: bool = False,
     nothing is written if any is bad; with ``dry_run`` nothing is written at all."""
     result = ImportResult()
     mapped: list[Registration] = []
+    terms = _vocabulary_terms(data_dir)
     for n, path in enumerate(paths, 1):
         try:
             records = read_records(Path(path))
@@ -108,7 +120,7 @@ def import_files(paths: list[Path], data_dir: Path, *, strict: bool = False,
         for rec in records:
             result.records += 1
             try:
-                reg = map_record(rec, export, retrieved)
+                reg = map_record(rec, export, retrieved, terms)
             except LivergraphError as exc:
                 result.errors.append(_placed(exc, rec))
                 continue

@@ -60,9 +60,10 @@ def _date(rec: FlatRecord, name: str, warnings: list[str]) -> str | None:
         raise
 
 
-def map_record(rec: FlatRecord, export_date: str | None, fallback_date: str | None) \
-        -> Registration:
-    """Map one record; DataError (naming the element) when a value cannot be read."""
+def map_record(rec: FlatRecord, export_date: str | None, fallback_date: str | None,
+               terms: frozenset[str] | None = None) -> Registration:
+    """Map one record; DataError (naming the element) when a value cannot be read. ``terms``:
+    the CURIEs data/vocabulary lists (a cell-therapy identifier it lacks is left out)."""
     f = rec.fields
     tid = rec.trial_id
     if tid is None:
@@ -91,7 +92,7 @@ def map_record(rec: FlatRecord, export_date: str | None, fallback_date: str | No
     put(r, "secondarySponsorText", F.split_list(f.get("Secondary_Sponsor")))
     put(r, "fundingSourceText", F.split_list(f.get("Source_Support")))
     put(r, "registryCondition", F.split_list(f.get("Condition")))
-    put(r, "hasIntervention", _interventions(f.get("Intervention")))
+    put(r, "hasIntervention", _interventions(f.get("Intervention"), terms, warnings))
     phase_text = F.one_line(f.get("Phase"))
     put(r, "registryPhaseText", phase_text)
     put(r, "phase", F.phases_of(phase_text, register))
@@ -141,11 +142,16 @@ def _register_of(tid: str) -> str:
     return tid.split("-", 1)[0].rstrip("0123456789")
 
 
-def _interventions(text: str | None) -> list[dict[str, Any]]:
+def _interventions(text: str | None, terms: frozenset[str] | None,
+                   warnings: list[str]) -> list[dict[str, Any]]:
     out = []
     for n, item in enumerate(F.split_list(text), 1):
         rec: dict[str, Any] = {"id": f"intervention-{n}", "label": {"en": item}}
         cells = cell_therapy(item)
+        for key in ("cellType", "tissueSource"):
+            if cells and terms is not None and cells.get(key) and cells[key] not in terms:
+                warnings.append(f"intervention {n}: {cells.pop(key)} is not in "
+                                "data/vocabulary/terms.yaml (left out)")
         if cells:
             rec = {"type": "CellTherapy", **rec, **cells}
         out.append(rec)
