@@ -249,6 +249,7 @@ def real(tmp_path_factory):
 
 
 @needs_samples
+@pytest.mark.slow
 def test_real_samples_import_without_errors(real):
     data, result, seconds = real
     assert result.errors == [] and result.records == 95 + 578 + 1
@@ -256,6 +257,7 @@ def test_real_samples_import_without_errors(real):
 
 
 @needs_samples
+@pytest.mark.slow
 def test_real_id_links_and_eu_records(real):
     data, _, _ = real
     for cc in ("ES", "PL", "PT", "HU", "DK"):
@@ -271,6 +273,7 @@ def test_real_id_links_and_eu_records(real):
 
 
 @needs_samples
+@pytest.mark.slow
 def test_real_candidates_not_merged_and_reimport_is_noop(real):
     data, _, _ = real
     cands = load(data / "registry" / "ictrp" / "duplicate-candidates.yaml")
