@@ -53,3 +53,30 @@ def test_an_older_snapshot_is_skipped_and_unknown_ids_refused(mini_data):
     assert REG in result.skipped
     out = CliRunner().invoke(cli, ["history", "--data", str(mini_data), "NCT00000000"])
     assert out.exit_code == 2 and "no imported registration 'NCT00000000'" in out.output
+
+
+def test_ctgov_versions_are_snapshots_with_a_history(mini_data, tmp_path):
+    import json
+    from livergraph.registry.ctgov.importer import import_files as import_ctgov
+    study = json.loads((ROOT / "tests" / "fixtures" / "ctgov" / "NCT01220492.json")
+                       .read_text(encoding="utf-8"))
+    import_ctgov([ROOT / "tests" / "fixtures" / "ctgov" / "NCT01220492.json"], mini_data, ONTOLOGY)
+    study["derivedSection"]["miscInfoModule"]["versionHolder"] = "2025-01-02"
+    study["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
+    outcome = study["protocolSection"]["outcomesModule"]["primaryOutcomes"][0]
+    old_measure, outcome["measure"] = outcome["measure"], "Overall survival"
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(study), encoding="utf-8")
+    import_ctgov([newer], mini_data, ONTOLOGY)
+    snaps = history(mini_data, "NCT01220492")
+    assert [s.date for s in snaps] == ["2024-05-20", "2025-01-02"]
+    changes = {c.field: c for c in snaps[1].changes}
+    assert (changes["registryStatusText"].before, changes["registryStatusText"].after) == \
+        ("RECRUITING", "TERMINATED")
+    assert changes["primaryOutcomeText"].added == ["Overall survival"]
+    assert old_measure in changes["primaryOutcomeText"].removed
+    graph = build(ONTOLOGY, mini_data).graph
+    query = (ROOT / "queries" / "registry-history.rq").read_text(encoding="utf-8")
+    rows = {(str(r.change), str(r.after)) for r in graph.query(sparql_prefixes() + query)}
+    assert ("primary outcome added", "Overall survival") in rows
+    assert ("status", "TERMINATED") in rows
