@@ -361,6 +361,12 @@ def _exchange(method: str, parts: urllib.parse.SplitResult, body: bytes | None,
             if size > limits.max_bytes:
                 raise _too_large(url, limits, what)
             chunks.append(chunk)
+        if deadline.fired:         # the watchdog shut the socket: what came is not all
+            raise _timeout(url, limits, what)
+        if length and length.isdigit() and size < int(length) and method != "HEAD":
+            raise HttpUnreachable(f"the {what} at {redact(url)} closed the connection after "
+                                  f"{size} of {length} bytes", url=redact(url),
+                                  hint="try again; nothing incomplete was used")
         return Response(resp.status, resp.reason or "", resp.msg, b"".join(chunks), url)
     except HttpError:
         raise
