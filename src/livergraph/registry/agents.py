@@ -106,6 +106,15 @@ class Agents:
 
 
 
+_VERSION_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|undated)$")
+
+
+def record_key(version_id: str) -> str:
+    """The registration a record version id belongs to: ``NCT01220492-2024-05-20`` ->
+    ``NCT01220492``, ``ictrp-ChiCTR2000030116-2020-03-17`` -> ``ictrp-ChiCTR2000030116``."""
+    return _VERSION_SUFFIX.sub("", version_id)
+
+
 def load_agents(data_dir: Path) -> dict[str, Agent]:
     from livergraph.model.load import read_yaml, shown_path
     agents: dict[str, Agent] = {}
@@ -119,7 +128,7 @@ def load_agents(data_dir: Path) -> dict[str, Agent]:
         sources = data.get("source") or []
         agent = Agent(str(data["id"]), str(data.get("type", "Organization")), name,
                       data.get("agencyClass"),
-                      {str(v).split("-", 1)[0]: str(v) for v in (
+                      {record_key(str(v)): str(v) for v in (
                           sources if isinstance(sources, list) else [sources])})
         agents[agent.id] = agent
     return agents

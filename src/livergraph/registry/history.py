@@ -7,6 +7,7 @@ snapshot with the one before: status, enrolment, dates, sponsors and planned pri
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,8 @@ def history(data_dir: Path, reg_id: str) -> list[Snapshot]:
         if not isinstance(rec, dict) or rec.get("type") != "RegistryRecordVersion":
             continue
         rid = str(rec.get("id"))
-        date = rid[len(reg_id) + 1:] if rid.startswith(reg_id + "-") else rid
+        match = re.search(r"(\d{4}-\d{2}-\d{2}|undated)$", rid)
+        date = match[1] if match else rid
         snaps.append(Snapshot(rid, date, _str(rec.get("retrievedOn")),
                               rec.get("sourceLocation"),
                               {k: rec[k] for k in FIELDS if k in rec}))

@@ -29,7 +29,7 @@ from livergraph.registry.ictrp.parse import FlatRecord, read_records
 
 ICTRP_DIR = Path("registry") / "ictrp"
 TRIAL_KEYS = ("title", "officialTitle", "acronym", "status", "phase", "studyType", "enrollment",
-              "startDate", "registryCondition", "country", "hasIntervention")
+              "startDate", "registryCondition", "country")
 
 
 @dataclass
@@ -164,12 +164,27 @@ def _order(date: str) -> str:
     return "" if date == UNDATED else date
 
 
-def _snapshot_records(tid: str, entry: dict[str, Any]) -> list[dict[str, Any]]:
+def snapshot_id(tid: str, date: str) -> str:
+    """An ICTRP snapshot's record id: ``ictrp-<TrialID>-<date>`` (apart from the ids of
+    ClinicalTrials.gov record versions, ``NCT…-<date>``, even for an NCT registration)."""
+    return f"ictrp-{tid}-{date}"
+
+
+def _snapshot_records(tid: str, entry: dict[str, Any], trial: str) -> list[dict[str, Any]]:
     register = entry["record"].get("register", "ICTRP")
     return [snapshot_record(
-        tid, s["date"], s.get("retrieved"), f"data/registry/snapshots/{tid}/{s['date']}.xml",
+        f"ictrp-{tid}", s["date"], s.get("retrieved"),
+        f"data/registry/snapshots/{tid}/{s['date']}.xml",
         f"{register} record {tid} via WHO ICTRP, as refreshed {s['date']}", s["tracked"],
-        {"snapshotOf": tid}) for s in entry["snapshots"]]
+        {"snapshotOf": tid, "ofTrial": f"trial:{trial}"}) for s in entry["snapshots"]]
+
+
+def _renumbered(interventions: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """The primary registration's interventions as the trial's own nested records (local ids
+    ``registered-intervention-N``, apart from the registration's, which may share the id)."""
+    if not interventions:
+        return None
+    return [{**rec, "id": f"registered-{rec['id']}"} for rec in interventions]
 
 
 def _write_all(index: dict[str, dict[str, Any]], data_dir: Path, changes: ChangeSet,
@@ -185,9 +200,9 @@ def _write_all(index: dict[str, dict[str, Any]], data_dir: Path, changes: Change
             reg = dict(entry["record"])
             reg["registrationOf"] = cluster.id
             put(reg, "sameTrialEvidence", cluster.evidence.get(tid))
-            reg["source"] = f"{tid}-{entry['snapshots'][-1]['date']}"
+            reg["source"] = snapshot_id(tid, entry["snapshots"][-1]["date"])
             changes.write(base / "registrations" / f"{tid}.yaml",
-                          dump(_snapshot_records(tid, entry) + [reg]))
+                          dump(_snapshot_records(tid, entry, cluster.id) + [reg]))
         if cluster.id in known:
             continue
         primary = index[cluster.primary]
@@ -198,7 +213,8 @@ def _write_all(index: dict[str, dict[str, Any]], data_dir: Path, changes: Change
             trial["label"] = {"en": cluster.id}
         for key in TRIAL_KEYS:
             put(trial, key, primary["record"].get(key))
-        trial["source"] = f"{cluster.primary}-{primary['snapshots'][-1]['date']}"
+        put(trial, "hasIntervention", _renumbered(primary["record"].get("hasIntervention")))
+        trial["source"] = snapshot_id(cluster.primary, primary["snapshots"][-1]["date"])
         path = base / "trials" / f"{cluster.id}.yaml"
         trial_files.add(path)
         changes.write(path, dump(trial))

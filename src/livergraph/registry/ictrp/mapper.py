@@ -42,10 +42,6 @@ class Registration:
     eudract: str | None = None
 
     @property
-    def snapshot_id(self) -> str:
-        return f"{self.trial_id}-{self.snapshot}"
-
-    @property
     def raw_location(self) -> str:
         return f"data/{SNAPSHOT_DIR}/{self.trial_id}/{self.snapshot}.xml"
 
