@@ -12,7 +12,7 @@ from livergraph.cli.options import paths_for, root_option
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Data directory (default: ROOT/data).")
 @click.argument("registration")
-def command(root, data_dir, registration):
+def command(root: Path | None, data_dir: Path | None, registration: str) -> None:
     """Show how a registration changed across its imported snapshots: status, enrolment,
     dates, sponsors and planned primary outcomes (outcome switching).
 

@@ -8,7 +8,8 @@ snapshot with the one before: status, enrolment, dates, sponsors and planned pri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,8 @@ class Change:
     field: str
     before: Any
     after: Any
-    added: list[str] = field(default_factory=list)     # list fields: items that appeared
-    removed: list[str] = field(default_factory=list)   # and disappeared
+    added: list[str] = _field(default_factory=list)     # list fields: items that appeared
+    removed: list[str] = _field(default_factory=list)   # and disappeared
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Snapshot:
     retrieved: str | None
     location: str | None
     values: dict[str, Any]
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Change] = _field(default_factory=list)
 
 
 def registration_file(data_dir: Path, reg_id: str) -> Path | None:

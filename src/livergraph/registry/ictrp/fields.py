@@ -134,7 +134,9 @@ STATUS = {
 
 
 def status_of(text: str | None) -> str | None:
-    return STATUS.get(one_line(text).casefold()) if one_line(text) else None
+    """The common status for a recruitment status as written, where its meaning is clear."""
+    value = one_line(text)
+    return STATUS.get(value.casefold()) if value else None
 
 
 _PHASE_NUMBERS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "1": "1", "2": "2", "3": "3",

@@ -74,7 +74,7 @@ def load_index(data_dir: Path) -> dict[str, dict[str, Any]]:
 
 def _known_trials(data_dir: Path) -> set[str]:
     """Trial ids already in data/ outside ICTRP's files (curated, or ClinicalTrials.gov)."""
-    out = set()
+    out: set[str] = set()
     for folder in (data_dir / "trials", data_dir / "registry" / "trials"):
         if folder.is_dir():
             out.update(p.stem for p in folder.glob("*.yaml"))
