@@ -269,3 +269,14 @@ def test_fetch_has_a_page_limit(serve, tmp_path):
         fetch("x", None, tmp_path, fetcher=Fetcher(base_url=srv.url + "/api/v2", delay=0,
                                                    page_limit=3))
     assert len(srv.seen) == 3 and len(list(tmp_path.glob("page-*.json"))) == 3
+
+
+def test_ctrl_c_in_fetch_exits_130(tmp_path, monkeypatch):
+    import livergraph.registry.ctgov.fetch as fetch_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(fetch_module, "fetch", interrupted)
+    res = CliRunner().invoke(cli, ["fetch", "ctgov", "--root", str(ROOT), "--condition", "x",
+                                   "-o", str(tmp_path)])
+    assert res.exit_code == 130 and "run the same command to resume" in res.output

@@ -80,6 +80,10 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
     try:
         result = fetch(condition, intervention, out_dir, fetcher=fetcher, page_size=page_size,
                        max_pages=max_pages, restart=restart, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the pages saved so far are kept; run the same command to "
+                   "resume", err=True)
+        raise click.exceptions.Exit(130) from None
     finally:
         if bar["bar"] is not None:
             bar["bar"].__exit__(None, None, None)
