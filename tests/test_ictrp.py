@@ -297,3 +297,22 @@ def test_every_real_trial_id_is_in_the_built_graph(real):
     assert ids <= regs and len(ids) == 674 - 1 + 1 or ids <= regs
     assert URIRef(record_iri("registration", "ChiCTR2000034346")) in set(
         graph.subjects(RDF.type, LG.TrialRegistration))
+
+
+def test_a_registration_naming_a_trial_already_in_data_joins_it(mini_data, tmp_path):
+    xml = (FIX / "export-v1.xml").read_text(encoding="utf-8")
+    start = xml.index("  <Trial>")
+    end = xml.index("  </Trial>") + len("  </Trial>\n")
+    one = xml[start:end].replace("NCT09990001;HOSP-2021-07", "NCT01220492")
+    path = tmp_path / "one.xml"
+    path.write_text(xml[:start] + one + "</Trials_downloaded_from_ICTRP>\n", encoding="utf-8")
+    result = import_files([path], mini_data)
+    assert result.errors == []
+    reg = registration(mini_data, "ChiCTR2100099001")
+    assert reg["registrationOf"] == "NCT01220492"          # the curated trial
+    assert reg["sameTrialEvidence"] == [
+        "Secondary_ID of ChiCTR2100099001 names NCT01220492 (a trial already in data/)"]
+    assert not list((mini_data / "registry" / "ictrp" / "trials").glob("*.yaml"))
+    graph = build(ONTOLOGY, mini_data).graph
+    assert (record_iri("registration", "ChiCTR2100099001"), LG.registrationOf,
+            record_iri("trial", "NCT01220492")) in graph
