@@ -80,3 +80,65 @@ def test_ctgov_versions_are_snapshots_with_a_history(mini_data, tmp_path):
     rows = {(str(r.change), str(r.after)) for r in graph.query(sparql_prefixes() + query)}
     assert ("primary outcome added", "Overall survival") in rows
     assert ("status", "TERMINATED") in rows
+
+
+# -- interrupted and concurrent imports (the journal and the lock) ------------------------------
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_import_killed_after_its_commit_point_is_completed_by_the_next(mini_data, monkeypatch):
+    import os
+    import pytest
+    from livergraph.registry import common
+    reference = mini_data.parent / "reference"
+    import shutil
+    shutil.copytree(mini_data, reference)
+    import_files([FIX / "export-v1.xml"], reference)
+    real_replace, moved = os.replace, []
+
+    def dies_after_three(src, dst):
+        if len(moved) == 3:
+            raise KeyboardInterrupt("kill -9")
+        moved.append(dst)
+        real_replace(src, dst)
+    monkeypatch.setattr(common.os, "replace", dies_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        import_files([FIX / "export-v1.xml"], mini_data)
+    monkeypatch.setattr(common.os, "replace", real_replace)
+    assert (mini_data / "registry" / ".journal" / "manifest.json").exists()
+    assert _tree(mini_data) != _tree(reference)          # half applied
+    assert "completed an interrupted import" in common.recover(mini_data)
+    assert _tree(mini_data) == _tree(reference)          # as if never interrupted
+    build(ONTOLOGY, mini_data)
+
+
+def test_an_import_killed_before_its_commit_point_leaves_data_unchanged(mini_data, monkeypatch):
+    import pytest
+    from livergraph.registry import common
+    before = _tree(mini_data)
+
+    def dies(*args, **kwargs):
+        raise KeyboardInterrupt("kill -9")
+    monkeypatch.setattr(common, "write_atomic", dies)      # the manifest is never written
+    with pytest.raises(KeyboardInterrupt):
+        import_files([FIX / "export-v1.xml"], mini_data)
+    monkeypatch.undo()
+    assert not (mini_data / "registry" / ".journal" / "manifest.json").exists()
+    result = import_files([FIX / "export-v1.xml"], mini_data)
+    assert any("discarded an interrupted import" in w for w in result.warnings)
+    assert not (mini_data / "registry" / ".journal").exists()
+    assert {k for k in _tree(mini_data)} > set(before)
+    build(ONTOLOGY, mini_data)
+
+
+def test_a_second_import_at_the_same_time_is_refused(mini_data):
+    import pytest
+    from livergraph.errors import UnreadableInput
+    from livergraph.registry.common import import_lock
+    with import_lock(mini_data):
+        with pytest.raises(UnreadableInput, match="another import into this data directory"):
+            import_files([FIX / "export-v1.xml"], mini_data)
+    assert len(import_files([FIX / "export-v1.xml"], mini_data).imported) == 7

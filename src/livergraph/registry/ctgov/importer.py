@@ -22,12 +22,14 @@ every file byte-identical.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from livergraph.errors import LivergraphError
 
+from livergraph.registry.common import ChangeSet, import_lock, recover
 from livergraph.registry.agents import Agent, Agents, load_agents, normalise_name  # noqa: F401
 from livergraph.registry.ctgov.curated import Curated, disagreements, load_curated
 from livergraph.registry.ctgov.mapper import MappedStudy, StudyMapper
@@ -51,6 +53,7 @@ class ImportResult:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    changes: ChangeSet | None = None      # staged writes, committed through the journal
 
     @property
     def exit_code(self) -> int:
@@ -66,27 +69,14 @@ def registry_dir(data_dir: Path) -> Path:
 
 
 def _write_if_changed(path: Path, text: str, data_dir: Path, result: ImportResult) -> bool:
-    from livergraph.io.atomic import write_atomic
-    try:
-        old: str | None = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        old = None
-    if old == text:
-        return False
-    shown = path.relative_to(data_dir.parent).as_posix()
-    (result.added if old is None else result.changed).append(shown)
-    if not result.dry_run:
-        write_atomic(path, lambda h: h.write(text))
-    result.written.append(shown)
-    return True
+    """Stage ``text`` for ``path`` (applied by the journaled commit at the end)."""
+    assert result.changes is not None
+    return result.changes.write(path, text)
 
 
 def _remove(path: Path, data_dir: Path, result: ImportResult) -> None:
-    shown = path.relative_to(data_dir.parent).as_posix()
-    result.removed.append(shown)
-    result.written.append(shown)
-    if not result.dry_run:
-        path.unlink()
+    assert result.changes is not None
+    result.changes.remove(path)
 
 
 def tracked_fields(trial: dict) -> dict[str, Any]:
@@ -146,6 +136,26 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
         if result.errors:
             return result
         result.studies = 0
+    result.changes = ChangeSet(data_dir, dry_run)
+    with nullcontext() if dry_run else import_lock(data_dir):
+        if not dry_run:
+            note = recover(data_dir)
+            if note:
+                result.warnings.append(note)
+        _import(paths, sizes, total, data_dir, vocab, curated, curated_names, curated_ids,
+                mapper, result, progress)
+        result.changes.commit()
+    changes = result.changes
+    result.added, result.changed, result.removed = changes.added, changes.changed, \
+        changes.removed
+    result.written = changes.written
+    return result
+
+
+def _import(paths: list[Path], sizes: list[int], total: int, data_dir: Path, vocab: Any,
+            curated: Curated, curated_names: dict[str, str], curated_ids: set[str],
+            mapper: StudyMapper, result: ImportResult,
+            progress: Callable[[int, int], None] | None) -> None:
     writer = _Writer(data_dir, vocab, curated, Agents(curated_names, curated_ids,
                                                      load_agents(data_dir)), result, mapper)
     done = 0.0
@@ -173,7 +183,6 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
             if progress:
                 progress(int(done), total)
     writer.finish()
-    return result
 
 
 def _size(path: Path) -> int:
@@ -215,10 +224,12 @@ class _Writer:
         from livergraph.namespaces import expand_curie
         nct, result = mapped.nct, self.result
         raw_path = self.reg / RAW_DIR / f"{nct}.json"
-        if raw_path.exists():
+        assert result.changes is not None
+        stored_text = result.changes.read(raw_path)
+        if stored_text is not None:
             try:
-                stored = _version_of(json.loads(raw_path.read_text(encoding="utf-8")))
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                stored = _version_of(json.loads(stored_text))
+            except json.JSONDecodeError:
                 stored = None
             if (stored or "") > (mapped.version_date or ""):
                 result.skipped.append(nct)

@@ -16,12 +16,14 @@ Writes under ``data/registry/``:
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from livergraph.errors import DataError, LivergraphError
-from livergraph.registry.common import ChangeSet, put, snapshot_dir, snapshot_record
+from livergraph.registry.common import (ChangeSet, import_lock, put, recover, snapshot_dir,
+                                        snapshot_record)
 from livergraph.registry.ictrp import fields as F
 from livergraph.registry.ictrp.linking import candidates, clusters
 from livergraph.registry.ictrp.mapper import UNDATED, Registration, map_record
@@ -131,11 +133,18 @@ def import_files(paths: list[Path], data_dir: Path, *, strict: bool = False,
     if strict and result.errors:
         return result
     changes = result.changes = ChangeSet(data_dir, dry_run)
-    index = load_index(data_dir)
-    for reg in mapped:
-        _store(reg, index, data_dir, changes, result)
-    if mapped:
+    if not mapped:
+        return result
+    with nullcontext() if dry_run else import_lock(data_dir):
+        if not dry_run:
+            note = recover(data_dir)
+            if note:
+                result.warnings.append(note)
+        index = load_index(data_dir)
+        for reg in mapped:
+            _store(reg, index, data_dir, changes, result)
         _write_all(index, data_dir, changes, result)
+        changes.commit()
     return result
 
 
