@@ -316,3 +316,33 @@ def test_a_registration_naming_a_trial_already_in_data_joins_it(mini_data, tmp_p
     graph = build(ONTOLOGY, mini_data).graph
     assert (record_iri("registration", "ChiCTR2100099001"), LG.registrationOf,
             record_iri("trial", "NCT01220492")) in graph
+
+
+def test_chictr_record_xml_and_the_2020_element_set(mini_data):
+    result = import_files([FIX / "chictr-record.xml", FIX / "export-2020.xml"], mini_data,
+                          retrieved="2022-07-01")
+    assert result.errors == [] and sorted(result.imported) == ["ChiCTR2200099020",
+                                                               "ChiCTR2000099030"][::-1]
+    assert any("Some_new_element" in w and "not read" in w for w in result.warnings)
+    chictr = registration(mini_data, "ChiCTR2200099020")
+    assert chictr["registrationDate"] == "2022-05-06" and chictr["startDate"] == "2022-06-01"
+    assert chictr["status"] == "NOT_YET_RECRUITING" and chictr["registryStatusText"] == "Pending"
+    assert chictr["targetSizeText"] == "treatment:30;control:30;" and "enrollment" not in chictr
+    assert "phase" not in chictr
+    assert chictr["primaryOutcomeText"] == ["Transplant-free survival"]
+    assert chictr["country"] == ["China"] and "secondaryId" not in chictr
+    # MSC (CL:0000134; no tissue identifier for menstrual blood): the mini vocabulary lacks it
+    assert chictr["hasIntervention"][0]["type"] == "CellTherapy"
+    assert any("CL:0000134 is not in data/vocabulary" in w for w in result.warnings)
+    assert chictr["source"] == "ictrp-ChiCTR2200099020-2022-07-01"       # --retrieved dates it
+    old = registration(mini_data, "ChiCTR2000099030")
+    assert old["lastRefreshed"] == "2020-03-16"
+    assert old["officialTitle"] == {"en": "A trial of umbilical cord MSC in severe pneumonia"}
+    assert old["registryStatusText"] == "Not Recruiting" and "status" not in old
+    assert old["registryStudyTypeText"] == "Epidemilogical research" and "studyType" not in old
+    assert old["registryPhaseText"] == "0" and "phase" not in old
+    assert old["prospectiveRegistration"] is False
+    assert old["hasIntervention"][0]["cellType"] == "CL:0002569"
+    snap = load(mini_data / "registry" / "ictrp" / "registrations" / "ChiCTR2000099030.yaml")[0]
+    assert snap["retrievedOn"] == "2020-03-18" and snap["versionDate"] == "2020-03-16"
+    build(ONTOLOGY, mini_data)

@@ -148,7 +148,7 @@ def _interventions(text: str | None, terms: frozenset[str] | None,
             if cells and terms is not None and cells.get(key) and cells[key] not in terms:
                 warnings.append(f"intervention {n}: {cells.pop(key)} is not in "
                                 "data/vocabulary/terms.yaml (left out)")
-        if cells:
+        if cells is not None:   # a cell therapy, even when no identifier could be given
             rec = {"type": "CellTherapy", **rec, **cells}
         out.append(rec)
     return out
