@@ -346,3 +346,25 @@ def test_chictr_record_xml_and_the_2020_element_set(mini_data):
     snap = load(mini_data / "registry" / "ictrp" / "registrations" / "ChiCTR2000099030.yaml")[0]
     assert snap["retrievedOn"] == "2020-03-18" and snap["versionDate"] == "2020-03-16"
     build(ONTOLOGY, mini_data)
+
+
+def test_ctgov_import_of_a_trial_made_by_ictrp_takes_its_place(mini_data, tmp_path):
+    import json
+    from livergraph.registry.ctgov.importer import import_files as import_ctgov
+    import_files([FIX / "export-v1.xml"], mini_data)
+    made = mini_data / "registry" / "ictrp" / "trials" / "NCT09990001.yaml"
+    assert made.exists() and "nctId" not in load(made)[0]
+    study = json.loads((ROOT / "tests" / "fixtures" / "ctgov" / "NCT01220492.json")
+                       .read_text(encoding="utf-8"))
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT09990001"
+    path = tmp_path / "NCT09990001.json"
+    path.write_text(json.dumps(study), encoding="utf-8")
+    result = import_ctgov([path], mini_data, ONTOLOGY)
+    assert "data/registry/ictrp/trials/NCT09990001.yaml" in result.removed and not made.exists()
+    again = import_files([FIX / "export-v1.xml"], mini_data)
+    assert again.written == [] and not made.exists()      # ICTRP leaves it to ctgov now
+    graph = build(ONTOLOGY, mini_data).graph
+    trial = record_iri("trial", "NCT09990001")
+    assert (trial, LG.nctId, None) in graph
+    assert set(graph.subjects(LG.registrationOf, trial)) == {
+        record_iri("registration", "ChiCTR2100099001"), record_iri("registration", "NCT09990001")}

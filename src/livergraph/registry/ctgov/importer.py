@@ -272,6 +272,9 @@ class _Writer:
         (result.imported if changed else result.unchanged).append(nct)
         for path in gone:
             _remove(path, self.data_dir, result)
+        # a Trial the ICTRP import made for this NCT number steps aside for the trial's own
+        # record (the ICTRP registrations keep pointing at trial:NCT…, now this one)
+        _remove(self.reg / "ictrp" / "trials" / f"{nct}.yaml", self.data_dir, result)
 
     def _history(self, nct: str, mapped: MappedStudy) -> list[dict]:
         """Earlier snapshots' version records (the current one is ``mapped.records[0]``, given

@@ -216,10 +216,10 @@ def _write_all(index: dict[str, dict[str, Any]], data_dir: Path, changes: Change
             continue
         primary = index[cluster.primary]
         trial: dict[str, Any] = {"type": "Trial", "id": cluster.id}
-        if cluster.id.startswith("NCT"):
-            trial["nctId"] = cluster.id
-        else:
-            trial["label"] = {"en": cluster.id}
+        # no nctId even for an NCT id: the trial is known here through ICTRP only, and the
+        # ClinicalTrials.gov-specific checks (shapes that target subjects of lg:nctId) and the
+        # record-page link apply once `import ctgov` or a curator adds the trial's own record
+        trial["label"] = {"en": cluster.id}
         for key in TRIAL_KEYS:
             put(trial, key, primary["record"].get(key))
         put(trial, "hasIntervention", _renumbered(primary["record"].get("hasIntervention")))
