@@ -222,6 +222,8 @@ def _write_all(index: dict[str, dict[str, Any]], data_dir: Path, changes: Change
         trial["label"] = {"en": cluster.id}
         for key in TRIAL_KEYS:
             put(trial, key, primary["record"].get(key))
+        if "title" not in trial and "officialTitle" in trial:   # an empty public title
+            trial["title"] = trial["officialTitle"]
         put(trial, "hasIntervention", _renumbered(primary["record"].get("hasIntervention")))
         trial["source"] = snapshot_id(cluster.primary, primary["snapshots"][-1]["date"])
         path = base / "trials" / f"{cluster.id}.yaml"
