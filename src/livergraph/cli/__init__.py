@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "push": "push_cmd",
     "fetch": "fetch_cmd",
     "import": "import_cmd",
+    "history": "history_cmd",
     "lint": "lint_cmd",
     "meta": "meta_cmd",
     "query": "query_cmd",
