@@ -1,13 +1,15 @@
 """Errors users can act on, and the exit-code contract shared by every command.
 
 0 ok; 1 the data does not conform or a check failed; 2 the input could not be read or the
-command was misused.
+command was misused; 3 the published build is out of date and ``--no-rebuild`` forbade
+rebuilding it.
 """
 from __future__ import annotations
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+EXIT_STALE = 3
 
 
 class LivergraphError(Exception):
