@@ -159,13 +159,27 @@ class KnowledgeGraph:
 
     @property
     def graph(self) -> Graph:
-        """The published graph as an rdflib Graph, parsed from the Turtle on first use."""
+        """The published graph as an rdflib Graph, loaded on first use (from the build's pickle
+        when the installed rdflib wrote it, else parsed from the Turtle)."""
         if self._graph is None:
-            from rdflib import Graph
-            graph = Graph()
-            graph.parse(self.published.turtle, format="turtle")
+            graph = self._pickled(artifact.GRAPH_PICKLE)
+            if graph is None:
+                from rdflib import Graph
+                graph = Graph()
+                graph.parse(self.published.turtle, format="turtle")
             self._graph = graph
         return self._graph
+
+    def _pickled(self, name: str) -> Any:
+        """An object the build pickled, when the installed rdflib is the one that wrote it."""
+        import rdflib
+        path = self.directory / name
+        if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__ or \
+                not path.is_file():
+            return None
+        import pickle
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - this build's own file (see artifact)
 
     def close(self) -> None:
         """Let a later build remove this generation (the object is unusable afterwards)."""
@@ -258,8 +272,11 @@ class KnowledgeGraph:
 
     def parts(self) -> Any:
         """The published statements split into their named graphs (``export.formats.Parts``)."""
-        from livergraph.export.formats import parts_from_nquads
-        return parts_from_nquads(self.published.nquads, self.manifest["version"])
+        parts = self._pickled(artifact.PARTS_PICKLE)
+        if parts is None:
+            from livergraph.export.formats import parts_from_nquads
+            parts = parts_from_nquads(self.published.nquads, self.manifest["version"])
+        return parts
 
     def export(self, format: str, path: str | os.PathLike[str] | None = None,  # noqa: A002
                *, lang: str = "en") -> str | None:
@@ -271,8 +288,10 @@ class KnowledgeGraph:
         if fmt.name in ("graphml", "gexf"):
             from livergraph.export.formats import network_text
             text = network_text(self.graph, fmt.name, lang)
-        elif fmt.name == "nquads":
+        elif fmt.name == "nquads":      # the published file is this export, byte for byte
             text = self.published.nquads.read_text(encoding="utf-8")
+        elif fmt.name == "turtle":      # so is the published Turtle
+            text = self.published.turtle.read_text(encoding="utf-8")
         else:
             text = export_text(self.parts(), fmt.name)
         if path is None:
