@@ -62,11 +62,14 @@ def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
         counts = published.manifest["triples"]
         result = checked.result
         ontology = counts["total"] - result.data_triples - checked.inferred
-        click.echo(f"published {shown(directory)}current/: {counts['total']} triples "
-                   f"({result.data_triples} from {result.records} records, {ontology} from the "
-                   f"ontology and the dataset description, {checked.inferred} inferred)")
+        what = (f"{counts['total']} triples ({result.data_triples} from {result.records} "
+                f"records, {ontology} from the ontology and the dataset description, "
+                f"{checked.inferred} inferred)")
         if output is not None:
-            click.echo(f"wrote {output}")
+            click.echo(f"wrote {output}: {what}")
+            click.echo(f"published {shown(directory)}current/")
+        else:
+            click.echo(f"published {shown(directory)}current/: {what}")
         if checked.report is not None:
             n = checked.report.counts
             click.echo(f"validated: {n['warning']} warning(s), {n['info']} info")

@@ -142,7 +142,12 @@ def open_graph(root: Path | None, data_dir: Path | None, build_dir: Path | None,
 
     def warn(text: str) -> None:
         click.echo(f"warning: {text}", err=True)
-    return open_kg(data, root=paths.root, build_dir=directory,
-                   rebuild="never" if no_rebuild else "always" if rebuild else "auto",
-                   on_rebuild=rebuilding,
-                   on_warning=warn)
+    from livergraph.errors import DataError
+    from livergraph.publish.pipeline import GraphDoesNotConform
+    try:
+        return open_kg(data, root=paths.root, build_dir=directory,
+                       rebuild="never" if no_rebuild else "always" if rebuild else "auto",
+                       on_rebuild=rebuilding, on_warning=warn)
+    except GraphDoesNotConform as exc:
+        raise DataError("the graph does not conform to the shapes, so it is not published:\n"
+                        + exc.violations_text().rstrip(), hint=exc.hint) from None
