@@ -8,7 +8,7 @@ when it is missing or an input changed). Answers are Python values:
 >>> kg = livergraph.open("data")
 >>> rows = kg.named_query("trials-by-status")
 >>> rows.columns[:2]
-('status', 'trials')
+('status', 'statusLabel')
 >>> sum(rows.column("trials")) == kg.query("SELECT (COUNT(?t) AS ?n) WHERE { ?t a lg:Trial }")[0][0]
 True
 >>> kg.query("SELECT ?status WHERE { ?t lg:status ?status }", t="trial:NCT01220492")[0][0]
@@ -207,7 +207,7 @@ class KnowledgeGraph:
                                       use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise syntax_error(str(exc), text) from None
-        return rows_from(result)
+        return rows_from(result, self.prefixes)
 
     def named_query(self, name: str, **params: Any) -> Rows:
         """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them)."""
@@ -216,7 +216,7 @@ class KnowledgeGraph:
         check(nq.text, self.prefixes)
         text = self._bound(nq.text, params, tuple(p for p, _ in nq.params))
         return rows_from(self.store.query(text, prefixes=self.prefixes,
-                                          use_default_graph_as_union=True))
+                                          use_default_graph_as_union=True), self.prefixes)
 
     def _named(self, name: str) -> Any:
         from livergraph.query.named import find_named

@@ -102,10 +102,12 @@ class Rows(Sequence[tuple[Value, ...]]):
     An ASK answer is one row with one column ``boolean`` (also ``rows.boolean``)."""
 
     def __init__(self, columns: Sequence[str], rows: Sequence[tuple[Value, ...]], *,
-                 boolean: bool | None = None):
+                 boolean: bool | None = None, prefixes: dict[str, str] | None = None):
         self.columns: tuple[str, ...] = tuple(columns)
         self._rows: list[tuple[Value, ...]] = [tuple(r) for r in rows]
         self.boolean = boolean
+        #: the prefixes ``str(rows)`` writes IRIs with (``trial:NCT01220492``)
+        self.prefixes: dict[str, str] = dict(prefixes or {})
 
     @overload
     def __getitem__(self, index: int) -> tuple[Value, ...]: ...
@@ -153,9 +155,15 @@ class Rows(Sequence[tuple[Value, ...]]):
         return text
 
     def __str__(self) -> str:
-        from livergraph.query.render import text_width
-        cells = [list(self.columns)] + [["" if v is None else _text(v) for v in r]
-                                        for r in self._rows]
+        from livergraph.query.render import compact, text_width
+
+        def shown(v: Value) -> str:
+            if v is None:
+                return ""
+            if isinstance(v, IRI) and self.prefixes:
+                return compact(v, self.prefixes)
+            return _text(v)
+        cells = [list(self.columns)] + [[shown(v) for v in r] for r in self._rows]
         widths = [max(text_width(row[i]) for row in cells) for i in range(len(self.columns))]
 
         def line(row: list[str]) -> str:
@@ -179,15 +187,16 @@ def _text(value: Value) -> str:
     return str(value)
 
 
-def rows_from(result: Any) -> Rows:
+def rows_from(result: Any, prefixes: dict[str, str] | None = None) -> Rows:
     """``Rows`` of a pyoxigraph query result (solutions, a boolean, or triples)."""
     import pyoxigraph as ox
     if isinstance(result, ox.QueryBoolean):
-        return Rows(("boolean",), [(bool(result),)], boolean=bool(result))
+        return Rows(("boolean",), [(bool(result),)], boolean=bool(result), prefixes=prefixes)
     if isinstance(result, ox.QuerySolutions):
         variables = list(result.variables)
         names = [v.value for v in variables]
-        return Rows(names, [tuple(to_python(s[v]) for v in variables) for s in result])
+        return Rows(names, [tuple(to_python(s[v]) for v in variables) for s in result],
+                    prefixes=prefixes)
     return Rows(("subject", "predicate", "object"),
                 [(to_python(t.subject), to_python(t.predicate), to_python(t.object))
-                 for t in result])
+                 for t in result], prefixes=prefixes)
