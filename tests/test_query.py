@@ -366,6 +366,7 @@ def test_named_query_runs_by_name(run, tmp_path):
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
     (root / "data").mkdir()
+    shutil.copytree(ROOT / "shapes", root / "shapes")   # the same inputs: the same build
     write_named(root / "queries", "statuses", "# Statuses\n# param: none\n" + STATUS_QUERY)
     result = run("--name", "statuses", "--root", root, "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -379,6 +380,7 @@ def test_queries_lists_every_named_query_with_its_summary(tmp_path):
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
     (root / "data").mkdir()
+    shutil.copytree(ROOT / "shapes", root / "shapes")   # the same inputs: the same build
     write_named(root / "queries", "b-query", "# The second\n# param: none\nASK {}\n")
     write_named(root / "queries", "a-query", "# The first\n# Longer words.\n"
                 "# param: x — an x\nASK {}\n")
@@ -512,6 +514,7 @@ def test_param_replaces_the_values_line_of_a_named_query(run, tmp_path):
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
     (root / "data").mkdir()
+    shutil.copytree(ROOT / "shapes", root / "shapes")   # the same inputs: the same build
     write_named(root / "queries", "status-of", "# Status of one trial\n"
                 "# param: trial — the trial (default the first fixture trial)\n"
                 f"SELECT ?status WHERE {{ VALUES ?trial {{ trial:{TRIAL_A} }} "

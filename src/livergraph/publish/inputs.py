@@ -71,18 +71,13 @@ class Inputs:
     shapes: Path
     data: Path
 
-    def _name(self, group: str, rel: str) -> str:
-        """How a file is named in the manifest and in messages: relative to the project root
-        when under it (``data/trials/NCT01220492.yaml``), else absolute."""
-        top = {"ontology": self.ontology.parent, "shapes": self.shapes, "data": self.data,
-               "code": package_dir()}[group]
-        path = (top / rel).resolve() if group != "ontology" else self.ontology.resolve()
-        try:
-            return path.relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            if group == "code":
-                return "livergraph/" + rel
-            return str(path)
+    @staticmethod
+    def _name(group: str, rel: str) -> str:
+        """How a file is named in the manifest and in messages: its group's directory and its
+        path inside it (``data/trials/NCT01220492.yaml``, ``shapes/trial.ttl``,
+        ``livergraph/model/build.py``), whatever the project's location, so that the same
+        content in another checkout is the same input."""
+        return ("livergraph" if group == "code" else group) + "/" + rel
 
     def listing(self) -> dict[str, list[tuple[str, str]]]:
         """group -> [(name, absolute path)] of every input file."""
