@@ -61,3 +61,21 @@ class DataErrors(LivergraphError):
     def __str__(self) -> str:
         lines = [str(e) for e in self.errors]
         return "\n".join(lines) + f"\n{len(self.errors)} error(s) in the curated data"
+
+
+class GraphDoesNotConform(DataError):
+    """The built graph has SHACL violations; ``report`` holds the whole validation report
+    (a ``livergraph.validate.shacl.Report``). Defined here so that readers can catch it
+    without importing the builder."""
+
+    def __init__(self, report: object, message: str, hint: str):
+        super().__init__(message, hint=hint)
+        self.report = report
+
+    def violations_text(self) -> str:
+        import io
+
+        from livergraph.validate.shacl import write_text
+        buf = io.StringIO()
+        write_text(self.report, buf, severities=["violation"])  # type: ignore[arg-type]
+        return buf.getvalue()

@@ -142,8 +142,7 @@ def open_graph(root: Path | None, data_dir: Path | None, build_dir: Path | None,
 
     def warn(text: str) -> None:
         click.echo(f"warning: {text}", err=True)
-    from livergraph.errors import DataError
-    from livergraph.publish.pipeline import GraphDoesNotConform
+    from livergraph.errors import DataError, GraphDoesNotConform
     try:
         return open_kg(data, root=paths.root, build_dir=directory,
                        rebuild="never" if no_rebuild else "always" if rebuild else "auto",

@@ -21,28 +21,13 @@ stay cheap. Steps run in list order; each one's wall time is recorded in the man
 from __future__ import annotations
 
 import importlib
-import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from livergraph.model.build import BuildResult, build
-from livergraph.errors import DataError
-
-
-class GraphDoesNotConform(DataError):
-    """The built graph has SHACL violations; ``report`` holds the whole validation report."""
-
-    def __init__(self, report, message: str, hint: str):
-        super().__init__(message, hint=hint)
-        self.report = report
-
-    def violations_text(self) -> str:
-        from livergraph.validate.shacl import write_text
-        buf = io.StringIO()
-        write_text(self.report, buf, severities=["violation"])
-        return buf.getvalue()
+from livergraph.errors import DataError, GraphDoesNotConform  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
