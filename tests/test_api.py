@@ -11,8 +11,8 @@ import sys
 from decimal import Decimal
 
 import pytest
-
 from conftest import FIXTURE_ALBUMIN_48W, FIXTURE_DATA, FIXTURE_TRIALS, ROOT
+
 import livergraph
 from livergraph.query.rows import IRI, Rows, to_python, to_term
 

@@ -13,10 +13,10 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 from livergraph.cli import cli
 from livergraph.errors import EXIT_STALE
 from livergraph.publish import artifact

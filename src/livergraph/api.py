@@ -27,9 +27,10 @@ The command line is a thin layer over this module: ``livergraph query`` is ``kg.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from livergraph.errors import UnreadableInput
 from livergraph.publish import artifact
@@ -37,7 +38,7 @@ from livergraph.publish.inputs import Inputs
 from livergraph.query.rows import IRI, Rows, rows_from, to_term
 
 if TYPE_CHECKING:
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
     import pyoxigraph as ox
     from rdflib import Graph
 
@@ -234,7 +235,8 @@ class KnowledgeGraph:
                timeout: float | None = None) -> Answer:
         """The answer rendered in a result format (what ``livergraph query`` prints):
         ``params`` are given as text, as on the command line, and bound as SPARQL terms."""
-        from livergraph.query.engine import bind_params, run_local
+        from livergraph.query.checks import bind_params
+        from livergraph.query.engine import run_local
         if params:
             sparql = bind_params(sparql, params, self.prefixes, declared)
         return run_local(sparql, self.published.store_path, self.prefixes, fmt=fmt, lang=lang,
@@ -245,8 +247,9 @@ class KnowledgeGraph:
     def validate(self) -> Report:
         """The SHACL validation report of the published graph (as the build made it; the
         shapes are run now when the build skipped validation)."""
-        from livergraph.validate.shacl import Report, Result
         import json
+
+        from livergraph.validate.shacl import Report, Result
         path = self.published.report_json
         if path.is_file():
             doc = json.loads(path.read_text(encoding="utf-8"))

@@ -4,8 +4,15 @@ from pathlib import Path
 
 import click
 
-from livergraph.cli.options import (build_dir_option, check_options, data_option, output_option,
-                                    paths_for, root_option, shown)
+from livergraph.cli.options import (
+    build_dir_option,
+    check_options,
+    data_option,
+    output_option,
+    paths_for,
+    root_option,
+    shown,
+)
 from livergraph.errors import EXIT_INVALID
 
 

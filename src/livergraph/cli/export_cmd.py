@@ -4,8 +4,14 @@ from pathlib import Path
 
 import click
 
-from livergraph.cli.options import (format_option, graph_source_options, lang_option, open_graph,
-                                    output_option, paths_for)
+from livergraph.cli.options import (
+    format_option,
+    graph_source_options,
+    lang_option,
+    open_graph,
+    output_option,
+    paths_for,
+)
 from livergraph.io.formats import EXPORT_FORMATS
 
 

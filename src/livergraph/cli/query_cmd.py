@@ -5,8 +5,14 @@ from pathlib import Path
 
 import click
 
-from livergraph.cli.options import (format_option, graph_source_options, lang_option, open_graph, output_option,
-                                    paths_for)
+from livergraph.cli.options import (
+    format_option,
+    graph_source_options,
+    lang_option,
+    open_graph,
+    output_option,
+    paths_for,
+)
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld")
 

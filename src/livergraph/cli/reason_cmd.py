@@ -27,9 +27,9 @@ def command(root, files, output, whole_graph):
 
     Inferred types are added as `?x a C` and marked `?x lg:inferredType C`.
     """
-    from livergraph.reason.hermit import add_inferred, reason
-    from livergraph.io.turtle import write_turtle
     from livergraph.io.atomic import write_atomic
+    from livergraph.io.turtle import write_turtle
+    from livergraph.reason.hermit import add_inferred, reason
     from livergraph.validate.shacl import compact, read_graph
 
     paths = paths_for(root)

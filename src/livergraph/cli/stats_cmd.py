@@ -27,7 +27,13 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, top, fmt):
     and components leave out the source documents (every record links to the article it was
     read from, which would otherwise be the hub of everything).
     """
-    from livergraph.viz.view import KINDS, counts_by_class, kind_name, network_stats, to_networkx
+    from livergraph.viz.view import (
+        KINDS,
+        counts_by_class,
+        kind_name,
+        network_stats,
+        to_networkx,
+    )
 
     rdf_graph = load_graph(root, data_dir, graph_file, build_dir, no_rebuild)
     classes = counts_by_class(rdf_graph)

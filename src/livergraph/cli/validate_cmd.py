@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from livergraph.errors import EXIT_INVALID
 from livergraph.cli.options import format_option, output_option, paths_for, root_option
+from livergraph.errors import EXIT_INVALID
 
 
 @click.command("validate", epilog="Exit codes: 0 the graph conforms (warnings and info allowed); "

@@ -100,8 +100,8 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
     livergraph viz --query 'CONSTRUCT { ?t lg:leadSponsor ?s } WHERE { ?t lg:leadSponsor ?s }'
     """
     from livergraph.errors import DataError, UnreadableInput
-    from livergraph.viz.view import KINDS, kind_name, neighbourhood, find_node, project
     from livergraph.viz.page import render_html
+    from livergraph.viz.view import KINDS, find_node, kind_name, neighbourhood, project
 
     rdf_graph = load_graph(root, data_dir, graph_file, build_dir, no_rebuild)
     projection = project(rdf_graph, lang)

@@ -22,18 +22,19 @@ which pyld ignores when it expands an in-memory document.
 from __future__ import annotations
 
 import io
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Callable
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from typing import IO
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
 
+from livergraph.io.turtle import write_turtle
 from livergraph.model.description import DCAT, VOID, graph_iri, is_description_subject
 from livergraph.namespaces import LG, PREFIXES, RECORD_SEGMENTS
-from livergraph.io.turtle import write_turtle
 
 #: Prefixes written in exports: livergraph's own, plus the vocabularies of the description.
 EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}
@@ -347,10 +348,10 @@ def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = Fals
     against ``shapes_dir`` when given, reasoned when ``reason``), split into its named graphs.
     The description's void:triples counts every statement, inferred ones included."""
     from livergraph import __version__
-    from livergraph.model.description import set_triple_count
     from livergraph.errors import DataError
-    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
+    from livergraph.model.description import set_triple_count
     from livergraph.model.schema import load_ontology_graph
+    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
     try:
         graph = build_checked(ontology_path, data_dir, shapes_dir=shapes_dir,
                               reason=reason).graph

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, XSD
 from livergraph.export.formats import EXPORT_PREFIXES, _term_key
 from livergraph.namespaces import LG, RECORD_SEGMENTS
 
+
 def write_jsonld(parts, out: IO[str], context: dict | None = None) -> None:
     from livergraph.export.formats import canonical
     from livergraph.model.schema import schema_from_graph

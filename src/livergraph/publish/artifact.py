@@ -39,9 +39,10 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 from livergraph.errors import EXIT_STALE, LivergraphError, UnreadableInput
 from livergraph.publish.inputs import Inputs, changes, describe_changes, sha256_file
@@ -355,11 +356,11 @@ def _versions() -> dict[str, str]:
 def _write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[str, Any], *,
                       validate: bool, reason: bool) -> dict[str, Any]:
     """Write the graph, its store and its validation report into ``target``; the manifest."""
+    import pickle
+
     import pyoxigraph as ox
 
     from livergraph import __version__
-    import pickle
-
     from livergraph.export.formats import EXPORT_PREFIXES, split, write_nquads
     from livergraph.io.turtle import write_turtle
     from livergraph.model.description import graph_iri, set_triple_count

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from livergraph.errors import DataError, GraphDoesNotConform  # noqa: F401 (re-exported)
+from rdflib import Graph
 
 from livergraph.model.build import BuildResult, build
-from livergraph.errors import DataError, GraphDoesNotConform  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -56,20 +59,21 @@ class Checked:
     seconds: dict[str, float] = field(default_factory=dict)   # wall time of each stage
 
     def timings(self) -> str:
+        """``build 0.2 s, validate 2.6 s, ...``"""
         return ", ".join(f"{name} {s:.1f} s" for name, s in self.seconds.items())
 
     @property
-    def graph(self):
+    def graph(self) -> Graph:
         return self.result.graph
 
 
 def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = None,
                   reason: bool = True, missing_reasoner_ok: bool = False,
-                  on_warning=None) -> Checked:
+                  on_warning: Callable[[str], None] | None = None) -> Checked:
     """Build, validate (when ``shapes_dir`` is given: violations raise GraphDoesNotConform),
     reason (inconsistency raises DataError; a missing Java raises ReasonerUnavailable unless
-    ``missing_reasoner_ok``, then ``on_warning`` is told), run the ``DERIVATIONS`` and set the description's triple count
-    to the final graph's size."""
+    ``missing_reasoner_ok``, then ``on_warning`` is told), run the ``DERIVATIONS`` and set the
+    description's triple count to the final graph's size."""
     start = time.perf_counter()
     checked = Checked(build(Path(ontology), Path(data_dir)))
     checked.seconds["build"] = time.perf_counter() - start

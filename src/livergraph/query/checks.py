@@ -36,7 +36,7 @@ _TOKENS = re.compile(
     r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r'|(?P<comment>#[^\n\r]*)', re.S)
+    r'|(?P<comment>#[^\n\r]*)', re.DOTALL)
 _PNAME = re.compile(r'(?<![\w.\-?$:@])(?P<prefix>(?:[^\W\d_][\w.\-]*)?):(?P<local>[\w.\-:%]*)')
 _PREFIX_DECL = re.compile(r'(?i)\bPREFIX\s+(?P<prefix>(?:[^\W\d_][\w.\-]*)?):')
 _KEYWORD = re.compile(r'(?i)(?<![\w?$:])(' + "|".join(READ_FORMS + UPDATE_KEYWORDS) +
@@ -191,7 +191,7 @@ def syntax_error(message: str, text: str, line: int | None = None,
                  col: int | None = None) -> QueryError:
     """A QueryError for a parser's message, with the line and column and the line itself."""
     if line is None:
-        m = re.search(r"error at (\d+):(\d+):\s*(.*)", message, re.S)
+        m = re.search(r"error at (\d+):(\d+):\s*(.*)", message, re.DOTALL)
         if m:
             line, col, message = int(m.group(1)), int(m.group(2)), m.group(3)
     message = " ".join(message.split())

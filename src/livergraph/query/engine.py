@@ -16,12 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livergraph.errors import LivergraphError, UnreadableInput
-from livergraph.query.checks import (READ_FORMS, UPDATE_KEYWORDS, QueryError, QueryInfo,  # noqa: F401
-                                     QueryTimeout, analyse, bind_params, check,
-                                     parse_param_options, position, skeleton, sparql_term,
-                                     syntax_error)
-from livergraph.query.named import (NamedQuery, find_named, named_queries,  # noqa: F401
-                                    parse_named, problems)
+from livergraph.query.checks import (  # noqa: F401
+    READ_FORMS,
+    UPDATE_KEYWORDS,
+    QueryError,
+    QueryInfo,
+    QueryTimeout,
+    analyse,
+    bind_params,
+    check,
+    parse_param_options,
+    position,
+    skeleton,
+    sparql_term,
+    syntax_error,
+)
+from livergraph.query.named import (  # noqa: F401
+    NamedQuery,
+    find_named,
+    named_queries,
+    parse_named,
+    problems,
+)
 
 ENGINES = ("oxigraph", "rdflib")
 

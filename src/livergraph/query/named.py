@@ -8,7 +8,6 @@ from pathlib import Path
 
 from livergraph.errors import UnreadableInput
 
-
 # -- named queries ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterator, Sequence, overload
+from typing import Any, overload
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + n for n in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
