@@ -84,7 +84,7 @@ def _rekey(published, inputs: Inputs) -> None:
     from livergraph.io.atomic import write_atomic
     path = published.directory / artifact.MANIFEST
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["inputs"] = inputs.hashes()
+    manifest["inputs"], manifest["signatures"] = inputs.scan()
     write_atomic(path, lambda h: h.write(json.dumps(manifest, indent=1, sort_keys=True) + "\n"))
 
 
@@ -194,7 +194,7 @@ def main() -> None:
                     # tree): the graph here comes from the given N-Triples, not from the
                     # builder, so record the new hashes rather than build it again
                     _rekey(cached, inputs)
-                    cached.manifest["inputs"] = inputs.hashes()
+                    cached.manifest["inputs"], cached.manifest["signatures"] = inputs.scan()
                     rekeyed += 1
                 argv = lg + ["query", "--no-rebuild", "--data", str(args.data), "--build-dir",
                              str(directory), "--name", q.name, "--root", str(ROOT)]

@@ -216,6 +216,26 @@ def test_a_changed_source_file_of_the_package_is_a_change(tmp_path, monkeypatch)
     assert changes(before, inputs.hashes()) == ["livergraph/model/build.py changed"]
 
 
+def test_an_unchanged_signature_skips_hashing_and_any_write_is_seen(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "a.yaml"
+    path.write_bytes(b"id: a\n")
+    inputs = Inputs(ROOT, ONTOLOGY, ROOT / "shapes", data)
+    hashes, signatures = inputs.scan()
+    assert hashes["data"]["data/a.yaml"] == hashlib.sha256(b"id: a\n").hexdigest()
+    # the recorded hash is taken as long as the signature is the recorded one ...
+    fake = {**hashes, "data": {"data/a.yaml": "recorded"}}
+    assert inputs.scan(fake, signatures)[0]["data"]["data/a.yaml"] == "recorded"
+    # ... and any write gives a new signature (ctime), even with size and mtime put back
+    stat = path.stat()
+    time.sleep(0.01)
+    path.write_bytes(b"id: b\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again, _ = inputs.scan(fake, signatures)
+    assert again["data"]["data/a.yaml"] == hashlib.sha256(b"id: b\n").hexdigest()
+
+
 def test_hashing_the_bundled_inputs_is_fast():
     inputs = Inputs(ROOT, ONTOLOGY, ROOT / "shapes", ROOT / "data")
     inputs.hashes()

@@ -189,8 +189,12 @@ def open_generation(directory: Path) -> Published | None:
 
 
 def stale_reasons(published: Published, inputs: Inputs) -> list[str]:
-    """How the inputs differ from what ``published`` was built from (empty: it is current)."""
-    return changes(published.manifest.get("inputs", {}), inputs.hashes())
+    """How the inputs differ from what ``published`` was built from (empty: it is current).
+    Files whose stat signature is the recorded one are not hashed again (see
+    ``livergraph.publish.inputs``)."""
+    recorded = published.manifest.get("inputs", {})
+    current_hashes, _ = inputs.scan(recorded, published.manifest.get("signatures"))
+    return changes(recorded, current_hashes)
 
 
 def ensure(inputs: Inputs, build_dir: Path, *, rebuild: str = "auto",
@@ -252,7 +256,8 @@ def publish(inputs: Inputs, build_dir: Path, *, validate: bool = True, reason: b
                 found.release()
         if on_rebuild is not None:
             on_rebuild(why)
-        hashes = inputs.hashes()        # before building: a file changed meanwhile shows later
+        # before building: a file changed meanwhile shows later
+        hashes, signatures = inputs.scan()
         from livergraph.publish.pipeline import build_checked
         started = time.perf_counter()
         checked = build_checked(inputs.ontology, inputs.data,
@@ -262,6 +267,7 @@ def publish(inputs: Inputs, build_dir: Path, *, validate: bool = True, reason: b
         def write(tmp: Path) -> dict[str, Any]:
             manifest = _write_generation(tmp, inputs, checked, hashes, validate=validate,
                                          reason=reason)
+            manifest["signatures"] = signatures
             manifest["seconds"]["total"] = round(time.perf_counter() - started, 3)
             return manifest
         return _install(build_dir, write), checked
@@ -313,7 +319,7 @@ def install_ntriples(inputs: Inputs, build_dir: Path, ntriples: Path) -> Publish
     lock = _flock(build_dir / BUILD_LOCK, shared=False)
     assert lock is not None
     try:
-        hashes = inputs.hashes()
+        hashes, signatures = inputs.scan()
 
         def write(tmp: Path) -> dict[str, Any]:
             start = time.perf_counter()
@@ -326,7 +332,8 @@ def install_ntriples(inputs: Inputs, build_dir: Path, ntriples: Path) -> Publish
             return {"format": ARTIFACT_FORMAT, "installed": str(Path(ntriples).resolve()),
                     "root": str(inputs.root.resolve()), "data": str(inputs.data.resolve()),
                     "options": {"validate": False, "reason": False, "reasoned": False},
-                    "inputs": hashes, "versions": _versions(), "triples": {"total": total},
+                    "inputs": hashes, "signatures": signatures, "versions": _versions(),
+                    "triples": {"total": total},
                     "prefixes": dict(PREFIXES), "version": "installed",
                     "seconds": {"bulk_load": round(loaded - start, 3),
                                 "compact": round(time.perf_counter() - loaded, 3)}}
