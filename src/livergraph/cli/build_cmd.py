@@ -58,8 +58,10 @@ def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
                                      reason=not no_reason)
     except GraphDoesNotConform as exc:
         click.echo(exc.violations_text(), err=True, nl=False)
-        click.echo(f"error: nothing published to {shown(directory)}: the graph has violations "
-                   "(above); `livergraph validate` shows the whole report", err=True)
+        what = (f"{output} not written and nothing published to {shown(directory)}"
+                if output is not None else f"nothing published to {shown(directory)}")
+        click.echo(f"error: {what}: the graph has violations (above); `livergraph validate` "
+                   "shows the whole report", err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
     try:
         if output is not None:

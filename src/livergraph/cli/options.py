@@ -91,8 +91,8 @@ def build_dir_option(f: F) -> F:
     """--build-dir: where the published build is."""
     return click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
                         default=None, envvar="LIVERGRAPH_BUILD_DIR",
-                        help="The published build directory (default: ROOT/build; "
-                             "$LIVERGRAPH_BUILD_DIR).")(f)
+                        help="The published build directory (default: ROOT/build, or build/ "
+                             "beside another --data directory; $LIVERGRAPH_BUILD_DIR).")(f)
 
 
 def graph_source_options(f: F) -> F:

@@ -120,16 +120,16 @@ class Published:
 
 
 def default_build_dir(root: Path, data: Path) -> Path:
-    """``$LIVERGRAPH_BUILD_DIR``, else ``ROOT/build`` for the project's own data and
-    ``ROOT/build/data-<hash of the path>`` for any other data directory."""
+    """``$LIVERGRAPH_BUILD_DIR``, else ``ROOT/build`` for the project's own data, and beside any
+    other data directory: ``build/`` next to a directory named ``data``, ``build-NAME/`` next to
+    one named otherwise (so a data directory's build goes away with it)."""
     env = os.environ.get(BUILD_DIR_ENV)
     if env:
         return Path(env)
-    base = Path(root) / "build"
-    if Path(data).resolve() == (Path(root) / "data").resolve():
-        return base
-    import hashlib
-    return base / f"data-{hashlib.sha256(str(Path(data).resolve()).encode()).hexdigest()[:16]}"
+    data = Path(data)
+    if data.resolve() == (Path(root) / "data").resolve():
+        return Path(root) / "build"
+    return data.parent / ("build" if data.name == "data" else f"build-{data.name}")
 
 
 # -- locks ----------------------------------------------------------------------------------------
