@@ -17,7 +17,7 @@ def _short(text: str, width: int = 48) -> str:
 @graph_options
 @click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True,
               help="How many hubs to list per kind.")
-@format_option(("text", "json"), "text", "Output format.")
+@format_option(("text", "json"), "text", "Output format.", without_aliases=("json",))
 def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, top, fmt):
     """What the graph holds, and its hubs.
 

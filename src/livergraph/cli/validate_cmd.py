@@ -16,7 +16,7 @@ from livergraph.errors import EXIT_INVALID
               default=None, help="Directory of SHACL shapes (*.ttl) (default: ROOT/shapes).")
 @format_option(("text", "turtle", "json"), "text",
                "text: a report grouped by data file and record; turtle (ttl): the standard "
-               "SHACL validation report; json: for tools.")
+               "SHACL validation report; json: for tools.", without_aliases=("json",))
 @output_option("default: standard output")
 @click.option("--plain", is_flag=True, hidden=True,
               help="run pySHACL over the whole graph, the reference the default engine is "
