@@ -2,7 +2,8 @@
 runs (start-up stays fast). Commands parse arguments and print; the work is in the library.
 
 Exit codes, the same for every command: 0 ok; 1 the data does not conform or a check failed;
-2 the input could not be read or the command was misused.
+2 the input could not be read or the command was misused; 3 the published build is out of date
+and --no-rebuild forbade rebuilding it.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ COMMANDS: dict[str, str] = {
 }
 
 EPILOG = ("Exit codes: 0 ok; 1 the data does not conform or a check failed; "
-          "2 the input could not be read or the command was misused.")
+          "2 the input could not be read or the command was misused; 3 the build is out of "
+          "date and --no-rebuild was given.")
 
 
 class LazyGroup(click.Group):

@@ -5,23 +5,20 @@ from pathlib import Path
 
 import click
 
-from livergraph.cli.options import paths_for, root_option
+from livergraph.cli.options import graph_source_options, lang_option, open_graph
 
 
 def graph_options(f):
-    """--data / --graph / --lang, shared by viz and stats."""
-    f = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of labels: English, or Chinese (zh-Hant).")(f)
+    """--root / --data / --build-dir / --no-rebuild / --graph / --lang, shared by viz and stats."""
+    f = lang_option("Language of labels")(f)
     f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, help="Read a built graph (Turtle, e.g. dist/livergraph.ttl) "
-                                        "instead of building from the data.")(f)
-    f = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                     default=None, help="Curated data directory (default: ROOT/data).")(f)
-    return root_option(f)
+                     default=None, help="Read a graph from this Turtle file instead of the "
+                                        "published build.")(f)
+    return graph_source_options(f)
 
 
-def load_graph(root, data_dir, graph_file):
-    """The RDF graph: parsed from --graph, else built from the ontology and the data."""
+def load_graph(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
+    """The RDF graph: parsed from --graph, else the published build's (rebuilt when stale)."""
     if graph_file is not None:
         from rdflib import Graph
 
@@ -34,9 +31,7 @@ def load_graph(root, data_dir, graph_file):
         except Exception as exc:  # rdflib raises many kinds for a bad file
             raise UnreadableInput(f"not readable as Turtle: {exc}", file=str(graph_file),
                                   hint="pass a file written by `livergraph build`") from None
-    from livergraph.model.build import build
-    paths = paths_for(root)
-    return build(paths.ontology, data_dir or paths.data).graph
+    return open_graph(root, data_dir, build_dir, no_rebuild).graph
 
 
 def construct_subgraph(rdf_graph, query: str):
@@ -88,7 +83,8 @@ def select_nodes(projection, subgraph) -> set[str]:
 @click.option("--query", metavar="'CONSTRUCT …'",
               help="Show only what a SPARQL CONSTRUCT query selects (text, or a .rq file): the "
                    "records and terms its result mentions, and the relations among them.")
-def command(root, data_dir, graph_file, lang, output, open_page, focus, depth, query):
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, open_page, focus,
+            depth, query):
     """Draw the graph as one interactive HTML page that works offline.
 
     Trials, studies, sponsors, cell sources, conditions, routes, outcome measures and
@@ -104,10 +100,10 @@ def command(root, data_dir, graph_file, lang, output, open_page, focus, depth, q
     livergraph viz --query 'CONSTRUCT { ?t lg:leadSponsor ?s } WHERE { ?t lg:leadSponsor ?s }'
     """
     from livergraph.errors import DataError, UnreadableInput
-    from livergraph.viz.view import KINDS, kind_name, neighbourhood, find_node, project
     from livergraph.viz.page import render_html
+    from livergraph.viz.view import KINDS, find_node, kind_name, neighbourhood, project
 
-    rdf_graph = load_graph(root, data_dir, graph_file)
+    rdf_graph = load_graph(root, data_dir, graph_file, build_dir, no_rebuild)
     projection = project(rdf_graph, lang)
     G = projection.graph
     heading = "livergraph"
