@@ -27,7 +27,8 @@ STUDIES = 5
 #: overall status -> number of trials in the seed's registry table
 STATUS_COUNTS = {"UNKNOWN": 23, "RECRUITING": 5, "COMPLETED": 4, "NOT_YET_RECRUITING": 4,
                  "SUSPENDED": 1}
-MEASUREMENTS = 54              # 18 + 1 + 17 + 18 in studies 2 to 5 (study 1 gives no values)
+MEASUREMENTS = 55              # 18 + 1 + 18 + 18 in studies 2 to 5 (study 1 gives no values);
+                                # study 4's 18 include the derived control deaths (113)
 SPONSOR_RECORDS = 22            # 20 organizations + 2 persons sponsor the 37 trials
 #: merged sponsor -> its trials in the table
 SPONSOR_TRIALS = {"org/beijing-302-hospital": 7, "org/sun-yat-sen-university": 3,
@@ -200,7 +201,11 @@ def test_interventions_missing_their_cells_are_completed_from_the_title_and_flag
         got = rows(f"""SELECT ?cell ?type WHERE {{ trial:{nct} lg:hasIntervention ?i .
                        ?i a lg:CellTherapy ; lg:cellType ?cell ; lg:hasIssue ?issue .
                        ?issue lg:issueType ?type }}""")
-        assert got == [(OBO[cell], LGC["issue-missing-information"])], nct
+        assert (OBO[cell], LGC["issue-missing-information"]) in got, nct
+        rule = rows(f"""SELECT ?rule WHERE {{ trial:{nct} lg:hasIntervention/lg:hasIssue ?issue .
+                        ?issue lg:issueType lgc:issue-missing-information ;
+                               lg:onProperty lg:cellType ; lg:inferenceRule ?rule }}""")
+        assert rule == [(LGC["rule-cells-from-title"],)], nct
 
 
 # -- studies: spot checks against the seed --------------------------------------------------------
@@ -259,22 +264,49 @@ def test_ten_year_survival_after_pbsc_is_74_of_197():
     assert round(Decimal(40) / 151 * 100, 2) == Decimal("26.49")
 
 
-def test_study_4_counts_add_up_and_the_control_deaths_are_corrected():
+def test_study_4_keeps_the_reported_118_deaths_and_offers_113_as_a_separate_derived_value():
     g = curated_graph()
     pbsc = iri("arm/cui-2022-pbsc")
     assert (int(one(pbsc, LG.participants)), int(one(pbsc, LG.lostToFollowUp)),
             int(one(pbsc, LG.analysed))) == (287, 90, 197)
     count = {local: int(dec(one(measurement("cui-2022", local), LG.value))) for local in
              ("end-point-reached", "followed-over-10y", "lost-after-10y", "survived-over-10y",
-              "not-at-end-point-control", "deaths-control")}
+              "not-at-end-point-control", "deaths-control", "deaths-control-derived")}
     assert count["end-point-reached"] + count["followed-over-10y"] + count["lost-after-10y"] == 197
     assert count["followed-over-10y"] + count["lost-after-10y"] == count["survived-over-10y"]
-    assert count["not-at-end-point-control"] + count["deaths-control"] == 151
-    issue = one(measurement("cui-2022", "deaths-control"), LG.hasIssue)
+    # the seed's figure is kept as reported, although 38 + 118 != 151 ...
+    reported = measurement("cui-2022", "deaths-control")
+    assert count["deaths-control"] == 118
+    assert count["not-at-end-point-control"] + count["deaths-control"] == 156
+    issue = one(reported, LG.hasIssue)
     assert one(issue, LG.issueType) == LGC["issue-arithmetic"]
+    assert one(issue, LG.onProperty) == LG.value
     assert "死亡118例" in str(one(issue, LG.seedText))
     assert str(one(issue, LG.correctedValue)) == "113"
     assert g.value(issue, LG.curatorNote) is not None
+    # ... and the correction is a separate measurement naming it, with its reasoning
+    derived = measurement("cui-2022", "deaths-control-derived")
+    assert one(derived, LG.correctionOf) == reported
+    assert count["not-at-end-point-control"] + count["deaths-control-derived"] == 151
+    assert "151" in str(one(derived, LG.curatorNote)) and "26.49" in str(one(derived, LG.curatorNote))
+    assert g.value(derived, LG.sourceText) is None     # derived: no sentence of the seed says 113
+    assert one(derived, LG.arm) == one(reported, LG.arm) == iri("arm/cui-2022-control")
+
+
+def test_whole_cohort_results_of_study_5_belong_to_no_arm():
+    """li-2023's pooled rates (80.1 %, 74.1 %, 33.3 %, 32.4 %) are cohort-level, not arm results."""
+    for local, value, population in (("mortality-all-total", "80.1", "all"),
+                                     ("mortality-matched-total", "74.1", "matched"),
+                                     ("hcc-all-total", "33.3", "all"),
+                                     ("hcc-matched-total", "32.4", "matched")):
+        m = measurement("li-2023", local)
+        assert dec(one(m, LG.value)) == Decimal(value)
+        assert list(curated_graph().objects(m, LG.arm)) == [], local
+        assert one(m, LG.populationLevel) == LGC["level-cohort"]
+        assert one(m, LG.analysisPopulation) == LGC[f"population-{population}"]
+    # no measurement anywhere names more than one arm
+    assert rows("""SELECT ?m WHERE { ?s lg:hasMeasurement ?m . ?m lg:arm ?a , ?b .
+                   FILTER (?a != ?b) }""") == []
 
 
 def test_study_5_percentages_match_their_fractions():
@@ -361,7 +393,8 @@ def test_every_claim_has_a_support_level():
 # -- whole-graph checks ---------------------------------------------------------------------------
 
 def test_every_measurement_has_value_unit_time_point_arm_and_source():
-    """A measurement has a value (or a low-high range), a unit, an arm and a source, and a time
+    """A measurement has a value (or a low-high range), a unit, an arm (or is pooled over a
+    cohort: populationLevel cohort) and a source, and a time
     point unless a flagged issue (on it or its study) says the source gives none."""
     missing = rows("""
         SELECT ?m ?what WHERE {
@@ -373,7 +406,9 @@ def test_every_measurement_has_value_unit_time_point_arm_and_source():
           } UNION {
             FILTER NOT EXISTS { ?m lg:unit ?u } BIND ("unit" AS ?what)
           } UNION {
-            FILTER NOT EXISTS { ?m lg:arm ?a } BIND ("arm" AS ?what)
+            FILTER NOT EXISTS { ?m lg:arm ?a }
+            FILTER NOT EXISTS { ?m lg:populationLevel lgc:level-cohort }
+            BIND ("arm or cohort level" AS ?what)
           } UNION {
             FILTER NOT EXISTS { ?m prov:wasDerivedFrom ?s } BIND ("source" AS ?what)
           } UNION {
@@ -416,7 +451,8 @@ def test_source_texts_are_verbatim_from_the_seed():
 
 def test_every_number_quoted_in_a_measurement_sentence_is_in_the_seed():
     """Each measurement's value appears in the sentence it cites (values derived from the text,
-    such as the corrected 113 deaths, carry an issue saying so)."""
+    such as study 4's derived 113 deaths, name the reported value they correct and cite no
+    sentence)."""
     g = curated_graph()
     for m in set(g.subjects(RDF.type, LG.Measurement)) | set(
             g.subjects(RDF.type, LG.TimeToEventResult)):
