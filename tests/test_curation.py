@@ -14,7 +14,7 @@ from functools import lru_cache
 import pytest
 import yaml
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, SKOS
 
 from conftest import DATA, ONTOLOGY, SHARED
 from livergraph.namespaces import LG, LGC, OBO, PREFIXES, record_iri
@@ -462,3 +462,91 @@ def test_every_number_quoted_in_a_measurement_sentence_is_in_the_seed():
         numbers = {Decimal(x) for x in re.findall(r"\d+(?:\.\d+)?", str(sentence))}
         if abs(dec(value)) not in numbers:
             assert g.value(m, LG.hasIssue) is not None, (m, value)
+
+
+# -- the flag taxonomy: one example of each kind -----------------------------------------------
+
+#: issue type -> (issue, the record it is about), one example of each kind in the bundled data
+FLAG_EXAMPLES = {
+    "mistranslation": ("shenzhen-beike-biotech-name-beike-mistranslated",
+                       "org/shenzhen-beike-biotech"),
+    "arithmetic": ("cui-2022-control-deaths-do-not-add-up", "measurement/cui-2022-deaths-control"),
+    "unsupported-claim": ("seed-article-count-388-treated-only",
+                          "claim/seed-article-five-studies-388-patients"),
+    "misattribution": ("NCT01491165-condition-other-surgery", "trial/NCT01491165"),
+    "contradiction": ("NCT05442437-title-contradicts-intervention", "intervention/NCT05442437-cells"),
+    "wrong-unit": ("fu-2018-pab-unit-48w", "measurement/fu-2018-pab-48w"),
+    "typo": ("seed-article-gan-variant-and-conversion-artefacts", "source/seed-article"),
+    "missing-information": ("NCT03826433-condition-cirrhosis-from-title", "trial/NCT03826433"),
+    "off-topic": ("NCT03460223-off-topic-kidney-fibrosis", "trial/NCT03460223"),
+    "shifted-header": ("seed-article-table-header-shifted", "source/seed-article"),
+    "outdated-name": ("shenyang-military-region-general-hospital-name-shenyang-outdated",
+                      "org/shenyang-military-region-general-hospital"),
+    "stale-status": ("seed-article-statuses-as-of-snapshot", "source/seed-article"),
+    "inferred": ("NCT01220492-ucmsc-donor-type-inferred", "intervention/NCT01220492-ucmsc"),
+}
+
+
+def test_every_flag_kind_is_a_documented_concept():
+    from rdflib import Graph
+    onto = Graph().parse(ONTOLOGY)
+    kinds = {str(n) for c in onto.subjects(RDF.type, LG.IssueType)
+             for n in onto.objects(c, SKOS.notation)}
+    assert set(FLAG_EXAMPLES) | {"wrong-language-tag", "registry-disagreement"} == kinds
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for kind in kinds:
+        assert f"| `{kind}` |" in readme, f"data/README.md does not document {kind}"
+
+
+@pytest.mark.parametrize("kind", sorted(FLAG_EXAMPLES))
+def test_flag_kind_has_its_example(kind):
+    issue_id, about = FLAG_EXAMPLES[kind]
+    issue = iri(f"issue/{issue_id}")
+    assert one(issue, LG.issueType) == LGC[f"issue-{kind}"]
+    assert iri(about) in set(curated_graph().objects(issue, LG.about))
+    assert any(n.language == "en" for n in curated_graph().objects(issue, LG.curatorNote))
+    if kind == "inferred":
+        assert one(issue, LG.inferenceRule) == LGC["rule-donor-from-tissue"]
+        assert one(issue, LG.onProperty) == LG.donorType
+    if kind == "outdated-name":
+        org = iri(about)
+        assert Literal("北部戰區總醫院", lang="zh-Hant") in set(curated_graph().objects(org, LG.name))
+        assert Literal("沈陽軍區總醫院", lang="zh-Hant") in set(
+            curated_graph().objects(org, LG.formerName))
+
+
+def test_wrong_language_tags_are_caught_and_none_remain():
+    """The kind wrong-language-tag is caught by a shape (LanguageTagShape) rather than flagged
+    by hand: the bundled data has no English tagged @zh and no Chinese-only text tagged @en."""
+    cjk = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+    latin = re.compile(r"[A-Za-z]")
+    wrong = []
+    for s, p, o in curated_graph():
+        if isinstance(o, Literal) and o.language:
+            lang = o.language.lower()
+            if lang.startswith("zh") and latin.search(o) and not cjk.search(o):
+                wrong.append((s, p, o))
+            if lang == "en" and cjk.search(o) and not latin.search(o):
+                wrong.append((s, p, o))
+    assert wrong == []
+
+
+def test_every_trial_status_is_dated_as_of_the_seed_snapshot():
+    g = curated_graph()
+    for trial in g.subjects(RDF.type, LG.Trial):
+        assert str(one(trial, LG.statusAsOf)) == "2024-08-27", trial
+
+
+def test_shi_2021_period_is_the_follow_up_not_the_enrolment():
+    study = iri("study/shi-2021")
+    g = curated_graph()
+    assert (str(one(study, LG.followUpPeriodStart)), str(one(study, LG.followUpPeriodEnd))) == \
+        ("2010-10", "2017-10")
+    assert g.value(study, LG.enrolmentPeriodStart) is None
+
+
+def test_the_388_note_counts_937_patients_in_the_five_studies():
+    issue = iri("issue/seed-article-count-388-treated-only")
+    note = str(one(issue, LG.curatorNote))
+    assert "937" in note and "786 enrolled" not in note
+    assert 45 + 34 + 219 + 438 + 201 == 937

@@ -248,4 +248,7 @@ def test_inferred_facts_lists_every_inference_with_its_rule():
     assert by_rule["lgc:rule-route-from-wording"] == {"intervention:NCT01233102-msc"}
     assert by_rule["lgc:rule-cells-from-title"] == {"intervention:NCT00976287-bmmsc",
                                                     "intervention:NCT01233102-msc"}
+    # study totals the seed gives only as arm sizes: 287 + 151 and 17 + 17
+    assert by_rule["lgc:rule-total-from-arms"] == {"study:cui-2022", "study:fu-2018"}
+    assert {r["value"] for r in rows if r["rule"] == "lgc:rule-total-from-arms"} == {"438", "34"}
     assert all(r["seedText"] and r["note"] for r in rows)
