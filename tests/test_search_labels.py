@@ -54,3 +54,14 @@ def test_simplified_labels_are_added_and_marked_machine_converted():
     assert (org, LG.machineConverted, simplified) in g
     assert not list(g.objects(done, LG.machineConverted))    # a curated zh-Hans label wins
     assert add_simplified_labels(g) == 0                      # idempotent
+
+
+def test_search_answers_the_same_from_a_pyoxigraph_store_and_from_rows():
+    import pyoxigraph as ox
+    g = bundled()
+    store = ox.Store()
+    store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    from_graph = search(g, "幹細胞", lang="zh")
+    assert search(store, "干细胞", lang="zh") == from_graph
+    rows = [("urn:x:1", "干細胞治療", "zh-Hant"), ("urn:x:2", "stem cells", "en")]
+    assert search(rows, "幹細胞") == [URIRef("urn:x:1")]

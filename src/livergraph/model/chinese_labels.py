@@ -9,6 +9,7 @@ resource that already has a curated ``@zh-Hans`` label is left alone.
 from __future__ import annotations
 
 from rdflib import Graph, Literal
+from rdflib.term import Node
 from rdflib.namespace import RDFS
 
 from livergraph.io.chinese import to_simplified
@@ -18,7 +19,7 @@ from livergraph.namespaces import LG
 def add_simplified_labels(graph: Graph) -> int:
     """Add an ``@zh-Hans`` label (and its ``lg:machineConverted`` mark) for each ``@zh-Hant``
     label of a resource that has no ``@zh-Hans`` label; return how many labels were added."""
-    additions: list[tuple[object, Literal]] = []
+    additions: list[tuple[Node, Literal]] = []
     for subject, label in graph.subject_objects(RDFS.label):
         if not isinstance(label, Literal) or (label.language or "").lower() != "zh-hant":
             continue
