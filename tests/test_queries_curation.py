@@ -248,6 +248,10 @@ def test_inferred_facts_lists_every_inference_with_its_rule():
     assert by_rule["lgc:rule-route-from-wording"] == {"intervention:NCT01233102-msc"}
     assert by_rule["lgc:rule-cells-from-title"] == {"intervention:NCT00976287-bmmsc",
                                                     "intervention:NCT01233102-msc"}
+    # the matched cohort's arms (36 + 72 = 108), back-computed from the percentages
+    assert by_rule["lgc:rule-count-from-percentages"] == {
+        "measurement:li-2023-mortality-matched-sct", "measurement:li-2023-mortality-matched-non-sct",
+        "measurement:li-2023-hcc-matched-sct", "measurement:li-2023-hcc-matched-non-sct"}
     # study totals the seed gives only as arm sizes: 287 + 151 and 17 + 17
     assert by_rule["lgc:rule-total-from-arms"] == {"study:cui-2022", "study:fu-2018"}
     assert {r["value"] for r in rows if r["rule"] == "lgc:rule-total-from-arms"} == {"438", "34"}
