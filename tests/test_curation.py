@@ -27,8 +27,9 @@ STUDIES = 5
 #: overall status -> number of trials in the seed's registry table
 STATUS_COUNTS = {"UNKNOWN": 23, "RECRUITING": 5, "COMPLETED": 4, "NOT_YET_RECRUITING": 4,
                  "SUSPENDED": 1}
-MEASUREMENTS = 55              # 18 + 1 + 18 + 18 in studies 2 to 5 (study 1 gives no values);
-                                # study 4's 18 include the derived control deaths (113)
+MEASUREMENTS = 57              # 20 + 1 + 18 + 18 in studies 2 to 5 (study 1 gives no values);
+                                # study 2's 20 include 2 derived (prealbumin in mg/L), study 4's 18
+                                # one derived (the control deaths, 113)
 SPONSOR_RECORDS = 22            # 20 organizations + 2 persons sponsor the 37 trials
 #: merged sponsor -> its trials in the table
 SPONSOR_TRIALS = {"org/beijing-302-hospital": 7, "org/sun-yat-sen-university": 3,
@@ -232,11 +233,17 @@ def test_albumin_in_the_huc_msc_arm_rises_from_baseline_to_48_weeks():
     assert g.value(comparison, LG.significant).toPython() is True
 
 
-def test_prealbumin_is_stored_in_mg_per_litre_and_flagged():
-    m = measurement("fu-2018", "pab-48w")
-    assert one(m, LG.unit) == LGC["unit-mg-per-L"]
-    types = {one(i, LG.issueType) for i in curated_graph().objects(m, LG.hasIssue)}
-    assert LGC["issue-wrong-unit"] in types
+def test_prealbumin_keeps_the_reported_g_per_litre_flagged_with_mg_per_litre_derived():
+    for local in ("pab-baseline", "pab-48w"):
+        m = measurement("fu-2018", local)
+        assert one(m, LG.unit) == OBO["UO_0000175"]                 # g/L, as the seed writes
+        types = {one(i, LG.issueType) for i in curated_graph().objects(m, LG.hasIssue)}
+        assert LGC["issue-wrong-unit"] in types
+        derived = measurement("fu-2018", f"{local}-derived")
+        assert one(derived, LG.correctionOf) == m
+        assert one(derived, LG.unit) == LGC["unit-mg-per-L"]
+        assert str(one(LGC["unit-mg-per-L"], LG.ucumCode)) == "mg/L"   # UCUM
+        assert one(derived, LG.value) == one(m, LG.value)
 
 
 def test_seven_patients_with_self_limited_fever():

@@ -153,17 +153,21 @@ def test_only_the_stem_cell_arms_with_study_4_analysed_give_388():
 
 def test_study_measurements_default_study():
     rows = run("study-measurements")
-    assert len(rows) == 18
+    assert len(rows) == 20                 # 18 reported, 2 derived (prealbumin in mg/L)
     got = {r["measurement"]: (r["value"], r["sd"], r["unit"], r["days"], r["arm"]) for r in rows}
     assert got["measurement:fu-2018-alb-baseline"] == ("28.9", "2.8", "obo:UO_0000175", "0",
                                                        "arm:fu-2018-hucmsc")
     assert got["measurement:fu-2018-alb-48w"] == ("33.9", "5.7", "obo:UO_0000175", "336",
                                                   "arm:fu-2018-hucmsc")
-    assert got["measurement:fu-2018-pab-48w"][2] == "lgc:unit-mg-per-L"
+    assert got["measurement:fu-2018-pab-48w"][2] == "obo:UO_0000175"          # g/L, as reported
+    assert got["measurement:fu-2018-pab-48w-derived"][2] == "lgc:unit-mg-per-L"
+    basis = {r["measurement"]: r["basis"] for r in rows}
+    assert {m for m, b in basis.items() if b == "derived"} == {
+        "measurement:fu-2018-pab-baseline-derived", "measurement:fu-2018-pab-48w-derived"}
     assert got["measurement:fu-2018-ldh-48w-control"] == ("272.2", "105.3", "obo:UO_0000179",
                                                           "336", "arm:fu-2018-control")
     assert got["measurement:fu-2018-aptt-change-hucmsc"][0] == "-7.5"
-    assert all(r["sourceText"] for r in rows)
+    assert all(r["sourceText"] for r in rows if r["basis"] == "reported")
 
 
 @pytest.mark.parametrize("study, count", [("zhang-2012", 0), ("shi-2021", 1),

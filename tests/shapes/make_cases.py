@@ -344,9 +344,12 @@ CASES = [
          good=('measurement:s1-alb-48w lg:hasIssue issue:i1 .\n'
                'issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-48w ; lg:issueType lgc:issue-arithmetic ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:value ; lg:seedText "白蛋白升至33.9 g/L"@zh-Hant ; lg:correctedValue "35.9" ; lg:curatorNote "The figure does not fit the others; 35.9 is offered separately."@en .\n'),
          bad=('measurement:s1-alb-48w lg:hasIssue issue:i1 .\n'
-              'issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-48w ; lg:issueType lgc:issue-arithmetic ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:value ; lg:seedText "白蛋白升至35.9 g/L"@zh-Hant ; lg:correctedValue "33.9" ; lg:curatorNote "The figure does not fit the others; corrected."@en .\n'),
+              'issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-48w ; lg:issueType lgc:issue-arithmetic ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:value ; lg:seedText "白蛋白升至35.9 g/L"@zh-Hant ; lg:correctedValue "33.9" ; lg:curatorNote "The figure does not fit the others; corrected."@en .\n'
+              'measurement:s1-alb-0 lg:hasIssue issue:i2 .\n'
+              'issue:i2 a lg:DataQualityIssue ; lg:about measurement:s1-alb-0 ; lg:issueType lgc:issue-wrong-unit ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:unit ; lg:seedText "白蛋白28.9 mg/L"@zh-Hant ; lg:correctedValue "g/L" ; lg:curatorNote "Albumin is in g/L; the unit was replaced."@en .\n'),
          expect=[("violation", "issue:i1", "lg:correctedValue"), ("violation", "issue:i1", "lg:seedText"),
-                 ("info", M, "lg:value")],
+                 ("info", M, "lg:value"), ("violation", "issue:i2", "lg:correctedValue"),
+                 ("info", "measurement:s1-alb-0", "lg:unit")],
          good_expect=[("info", M, "lg:value")]),
     case("CorrectionShape", why="a derived value correcting a reported one that carries no issue",
          good=('measurement:s1-alb-48w lg:hasIssue issue:i1 .\n'
