@@ -219,7 +219,7 @@ def test_seed_errors_lists_every_flagged_issue():
         ("issue:cui-2022-control-deaths-do-not-add-up", "measurement:cui-2022-deaths-control",
          "lgc:issue-arithmetic", "data/studies/cui-2022.yaml"),
         ("issue:zhang-2012-conclusion-hcc-for-cirrhosis", "study:zhang-2012",
-         "lgc:issue-mistranslation", "data/studies/zhang-2012.yaml"),
+         "lgc:issue-misattribution", "data/studies/zhang-2012.yaml"),
         ("issue:li-2023-hcc-as-incidence", "study:li-2023", "lgc:issue-mistranslation",
          "data/studies/li-2023.yaml"),
         ("issue:cui-2022-cjh-journal-name-in-text", "publication:cui-2022-cjh",
