@@ -316,7 +316,7 @@ def stage_cli_build_only(work: Path) -> dict:
 
 def stage_cache(work: Path) -> dict:
     p = _paths(work)
-    return _cli(["query", "--root", str(ROOT), "--data", str(p["data"]), "--cache-dir",
+    return _cli(["query", "--root", str(ROOT), "--data", str(p["data"]), "--build-dir",
                  str(p["cache"]), "--rebuild", "--format", "csv", "ASK {}"], work,
                 "livergraph query --rebuild: build + write the cache")
 
@@ -325,7 +325,7 @@ def stage_cli_query(work: Path) -> dict:
     p = _paths(work)
     per = {}
     for nq in _named():
-        r = _cli(["query", "--root", str(ROOT), "--data", str(p["data"]), "--cache-dir",
+        r = _cli(["query", "--root", str(ROOT), "--data", str(p["data"]), "--build-dir",
                   str(p["cache"]), "--name", nq.name, "--format", "csv"], work, "")
         per[nq.name] = {"seconds": r["seconds"], "exit": r["exit"]}
     worst = max(per.items(), key=lambda kv: kv[1]["seconds"])

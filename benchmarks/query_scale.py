@@ -1,17 +1,17 @@
-"""How fast every named query answers on a large graph, from the persistent cache.
+"""How fast every named query answers on a large graph, from a published build.
 
 Given a built graph as N-Triples (for example a synthetic one from ``benchmarks/generate.py`` and
 ``livergraph build --no-reason``), the script
 
-1. installs it as the query cache (``livergraph.publish.store.install_ntriples``: sorted N-Triples copied
-   into place and bulk-loaded into an on-disk Oxigraph store), timing that one-off step and the
+1. publishes it as a build (``livergraph.publish.artifact.install_ntriples``: bulk-loaded into an
+   on-disk Oxigraph store, with a manifest of the data's hashes), timing that one-off step and the
    bulk load's throughput against pyoxigraph's N-Triples parser alone;
 2. times opening the store read-only;
 3. times every named query in ``queries/`` as ``livergraph query`` answers it in-process: open
    the store, run the query, render the table with labels (median of ``--runs``);
-4. with ``--data DIR`` (the curated data the graph was built from), installs the cache under the
-   key ``livergraph query --no-reason --data DIR`` looks for and also times the whole command in a
-   fresh process (start-up, the cache's key check over the data files, the query, the table).
+4. with ``--data DIR`` (the curated data the graph was built from), publishes it as the build of
+   DIR and also times ``livergraph query --no-rebuild --data DIR --build-dir ...`` in a fresh
+   process (start-up, hashing the inputs against the manifest, the query, the table).
 
 ``--in-memory`` times the previous way instead: the N-Triples parsed into an in-memory store
 (once; its time is reported), then each query on it. ``--queries DIR`` runs another set of
@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from livergraph.query import render as results  # noqa: E402
-from livergraph.publish.store import cache_dir_for, cache_key, install_ntriples  # noqa: E402
+from livergraph.publish import artifact  # noqa: E402
+from livergraph.publish.inputs import Inputs  # noqa: E402
 from livergraph.namespaces import PREFIXES  # noqa: E402
 from livergraph.query.engine import (_store_labels, call_with_timeout, named_queries,  # noqa: E402
                               open_store)
@@ -77,12 +78,14 @@ def _timed_memory_query(_unused: str, text: str) -> tuple[float, float, int]:
     return time.perf_counter() - start, time.process_time() - cpu, rows
 
 
-def _rekey(directory: Path, key: str) -> None:
+def _rekey(published, inputs: Inputs) -> None:
+    """Record the inputs' current hashes in an installed build's manifest (the graph here
+    comes from the given N-Triples, not from the builder, so it is not rebuilt)."""
     from livergraph.io.atomic import write_atomic
-    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-    meta["key"] = key
-    write_atomic(directory / "meta.json",
-                 lambda h: h.write(json.dumps(meta, indent=1, sort_keys=True) + "\n"))
+    path = published.directory / artifact.MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["inputs"], manifest["signatures"] = inputs.scan()
+    write_atomic(path, lambda h: h.write(json.dumps(manifest, indent=1, sort_keys=True) + "\n"))
 
 
 def livergraph_command() -> list[str]:
@@ -94,7 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("graph", type=Path, help="the built graph as N-Triples")
     parser.add_argument("--data", type=Path, help="the curated data it was built from: also "
-                        "time `livergraph query --no-reason --data DIR --name NAME`")
+                        "time `livergraph query --data DIR --name NAME`")
     parser.add_argument("--queries", type=Path, default=ROOT / "queries",
                         help="directory of named queries (default: queries/)")
     parser.add_argument("--name", action="append", help="only this named query (repeatable)")
@@ -104,7 +107,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="stop a query after this many seconds (default 300)")
     parser.add_argument("--cache-dir", type=Path,
-                        help="where to put the cache (default: a temporary directory, removed)")
+                        help="where to put the build (default: a temporary directory, removed)")
     parser.add_argument("--in-memory", action="store_true",
                         help="time the previous way: parse the N-Triples into memory")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -136,24 +139,20 @@ def main() -> None:
         timed, where = _timed_memory_query, ""
     else:
         base = args.cache_dir or Path(temporary := tempfile.mkdtemp(prefix="lg-query-scale-"))
-        if args.data:
-            directory = cache_dir_for(base, args.data, ROOT / "data") / "asserted"
-            key = cache_key(ROOT / "ontology" / "livergraph.ttl", ROOT / "shapes", args.data,
-                            reason=False)
-        else:
-            directory, key = base / "graph", "benchmark"
+        data = args.data or ROOT / "data"
+        inputs = Inputs(ROOT, ROOT / "ontology" / "livergraph.ttl", ROOT / "shapes", data)
+        directory = base / "build"
         start = time.perf_counter()
-        cached = install_ntriples(directory, key, graph, triples=triples)
+        cached = artifact.install_ntriples(inputs, directory, graph)
         build_s = time.perf_counter() - start
         cached.release()
-        store_bytes = _dir_size(cached.store)
-        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-        bulk_s = meta["store_seconds"]["bulk_load"]
-        compact_s = meta["store_seconds"]["compact"]
+        store_bytes = _dir_size(cached.store_path)
+        bulk_s = cached.manifest["seconds"]["bulk_load"]
+        compact_s = cached.manifest["seconds"]["compact"]
         opens = []
         for _ in range(max(args.runs, 5)):
             start = time.perf_counter()
-            ox.Store.read_only(str(cached.store))      # dropped (closed) right away
+            ox.Store.read_only(str(cached.store_path))      # dropped (closed) right away
             opens.append(time.perf_counter() - start)
         open_s = statistics.median(opens)
         report.update(cache_build_s=build_s, bulk_load_s=bulk_s, compact_s=compact_s,
@@ -164,7 +163,7 @@ def main() -> None:
               f"compaction {compact_s:.1f} s")
         print(f"store on disk: {store_bytes / 1e6:,.0f} MB (+ {graph.stat().st_size / 1e6:,.0f} "
               f"MB of N-Triples); read-only open: {open_s * 1000:.1f} ms (median)")
-        timed, where = _timed_store_query, str(cached.store)
+        timed, where = _timed_store_query, str(cached.store_path)
 
     width = max(len(q.name) for q in queries)
     cli = bool(args.data) and not args.in_memory
@@ -190,17 +189,15 @@ def main() -> None:
         if cli and times:
             walls = []
             for _ in range(args.command_runs):
-                now = cache_key(ROOT / "ontology" / "livergraph.ttl", ROOT / "shapes",
-                                args.data, reason=False)
-                if now != key:
+                if artifact.stale_reasons(cached, inputs):
                     # the builder's code changed since the install (someone is editing the
                     # tree): the graph here comes from the given N-Triples, not from the
-                    # builder, so file it under the new key rather than build it again
-                    _rekey(directory, now)
-                    key = now
+                    # builder, so record the new hashes rather than build it again
+                    _rekey(cached, inputs)
+                    cached.manifest["inputs"], cached.manifest["signatures"] = inputs.scan()
                     rekeyed += 1
-                argv = lg + ["query", "--no-reason", "--data", str(args.data), "--cache-dir",
-                             str(base), "--name", q.name, "--root", str(ROOT)]
+                argv = lg + ["query", "--no-rebuild", "--data", str(args.data), "--build-dir",
+                             str(directory), "--name", q.name, "--root", str(ROOT)]
                 start = time.perf_counter()
                 try:
                     done = subprocess.run(argv, stdout=subprocess.DEVNULL,
@@ -232,7 +229,7 @@ def main() -> None:
               f"{max(done_times) * 1000:.1f} ms")
     if rekeyed:
         print(f"(the builder's code changed {rekeyed} time(s) during the run; the cache was "
-              "filed under the new key each time, as the graph comes from the N-Triples given)")
+              "given the new hashes each time, as the graph comes from the N-Triples given)")
     report["rekeyed"] = rekeyed
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

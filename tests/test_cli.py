@@ -43,8 +43,10 @@ def test_version(run):
 
 def test_build_writes_turtle_and_reports_counts(run, mini_data, tmp_path):
     out = tmp_path / "out" / "graph.ttl"
-    result = run("build", "--root", ROOT, "--data", mini_data, "-o", out)
+    result = run("build", "--root", ROOT, "--data", mini_data, "-o", out, "--build-dir",
+                 tmp_path / "build")
     assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (tmp_path / "build" / "current" / "livergraph.ttl").read_bytes()
     g = Graph().parse(out)
     assert f"wrote {out}: {len(g)} triples" in result.output
     assert f"from {FIXTURE_RECORDS} records" in result.output
@@ -57,13 +59,14 @@ def test_build_with_bad_data_exits_1_without_traceback_or_output(run, mini_data,
     path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "graph.ttl"
     result = CliRunner().invoke(cli, ["build", "--root", str(ROOT), "--data", str(mini_data),
-                                      "-o", str(out)])
+                                      "-o", str(out), "--build-dir", str(tmp_path / "build")])
     assert result.exit_code == 1
     assert "error: data/trials/NCT01220492.yaml [NCT01220492]: 'hasArmz' is not a property" \
         in result.output
     assert "Traceback" not in result.output and result.exception is None or \
         isinstance(result.exception, SystemExit)
     assert not out.exists() and list(tmp_path.glob(".graph.ttl.*")) == []
+    assert not (tmp_path / "build" / "current").exists()
 
 
 def test_build_with_unreadable_yaml_exits_2(run, mini_data, tmp_path):
@@ -101,7 +104,7 @@ def test_build_counts_every_statement_in_the_dataset_description(run, tmp_path):
     the reasoner's inferred types included."""
     from rdflib import Literal, URIRef
     out = tmp_path / "graph.ttl"
-    result = run("build", "--root", ROOT, "-o", out)
+    result = run("build", "--root", ROOT, "-o", out, "--build-dir", tmp_path / "build")
     assert result.exit_code == 0, result.output
     g = Graph().parse(out)
     counts = set(g.objects(None, URIRef("http://rdfs.org/ns/void#triples")))

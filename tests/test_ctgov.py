@@ -39,7 +39,9 @@ def run_import(data: Path, files, **kw):
 
 
 def trial_yaml(data: Path, nct: str) -> tuple[dict, dict]:
-    version, trial = yaml.safe_load((data / "registry" / "trials" / f"{nct}.yaml").read_text())
+    """The current version record and the trial (earlier snapshots, if any, come first)."""
+    *_, version, trial = yaml.safe_load((data / "registry" / "trials" / f"{nct}.yaml")
+                                        .read_text())
     return version, trial
 
 
@@ -67,6 +69,12 @@ def test_study_maps_to_a_trial_record_with_its_version(imported):
     data, result = imported
     assert sorted(result.imported) == [CURATED_TRIAL, "NCT05155657", NEW_TRIAL]
     version, t = trial_yaml(data, CURATED_TRIAL)
+    tracked = {k: version.pop(k) for k in ("registryStatusText", "enrollment", "startDate",
+                                            "primarySponsorText", "primaryOutcomeText")
+               if k in version}
+    # the fields the history tracks, as this version gives them
+    assert tracked["registryStatusText"] == "RECRUITING"
+    assert tracked["startDate"] == t["startDate"]
     assert version == {"type": "RegistryRecordVersion", "id": VERSION,
                        "label": {"en": f"ClinicalTrials.gov record {CURATED_TRIAL}, version "
                                        "2024-05-20"},
@@ -273,12 +281,20 @@ def test_an_older_version_is_skipped_and_a_newer_one_replaces(imported, tmp_path
     assert older.skipped == [CURATED_TRIAL] and older.written == []
     newer = run_import(data, [_with_version(tmp_path, "2025-02-03", "COMPLETED")])
     assert newer.imported == [CURATED_TRIAL] and newer.disagreements == {}
-    version, t = trial_yaml(data, CURATED_TRIAL)
+    records = yaml.safe_load((data / "registry" / "trials" / f"{CURATED_TRIAL}.yaml")
+                             .read_text(encoding="utf-8"))
+    old, version, t = records
     assert version["id"] == "NCT01220492-2025-02-03" and "hasIssue" not in t
-    # the collaborator only the old version named is gone, and nothing refers to the old version
+    assert t["source"] == version["id"]
+    # the earlier version stays as a dated snapshot (history), with the status it gave then
+    assert old["id"] == VERSION and old["registryStatusText"] == "RECRUITING"
+    assert old["sourceLocation"] == f"data/registry/snapshots/{CURATED_TRIAL}/2024-05-20.json"
+    assert version["registryStatusText"] == "COMPLETED"
+    # the collaborator only the old version named is gone; the trial derives from the new one
     assert not (data / "registry" / "agents" / "liver-research-foundation-fixture.yaml").exists()
     g = build(ONTOLOGY, data).graph
-    assert (record_iri("registry-record", VERSION), None, None) not in g
+    assert (None, PROV.wasDerivedFrom, record_iri("registry-record", VERSION)) not in g
+    assert (record_iri("registry-record", VERSION), RDF.type, LG.RegistryRecordVersion) in g
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -427,3 +443,16 @@ def test_reimport_restores_an_imported_file_edited_by_hand(imported):
     path.write_text(original.decode().replace("NOT_YET_RECRUITING", "COMPLETED"))
     again = run_import(data, GOOD)
     assert again.imported == [NEW_TRIAL] and path.read_bytes() == original
+
+
+def test_dry_run_reports_and_writes_nothing(mini_data):
+    before = snapshot(mini_data)
+    result = run_import(mini_data, GOOD, dry_run=True)
+    assert snapshot(mini_data) == before
+    assert f"data/registry/trials/{CURATED_TRIAL}.yaml" in result.added
+    assert f"data/registry/snapshots/{CURATED_TRIAL}/2024-05-20.json" in result.added
+    out = CliRunner().invoke(cli, ["import", "ctgov", "--data", str(mini_data), "--dry-run",
+                                   *map(str, GOOD)])
+    assert out.exit_code == 0, out.output
+    assert f"would add: data/registry/trials/{CURATED_TRIAL}.yaml" in out.output
+    assert "nothing was written" in out.output and snapshot(mini_data) == before

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pytest
 import yaml
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, SKOS
 
 from conftest import DATA, ONTOLOGY, SHARED
 from livergraph.namespaces import LG, LGC, OBO, PREFIXES, record_iri
@@ -27,7 +27,9 @@ STUDIES = 5
 #: overall status -> number of trials in the seed's registry table
 STATUS_COUNTS = {"UNKNOWN": 23, "RECRUITING": 5, "COMPLETED": 4, "NOT_YET_RECRUITING": 4,
                  "SUSPENDED": 1}
-MEASUREMENTS = 54              # 18 + 1 + 17 + 18 in studies 2 to 5 (study 1 gives no values)
+MEASUREMENTS = 57              # 20 + 1 + 18 + 18 in studies 2 to 5 (study 1 gives no values);
+                                # study 2's 20 include 2 derived (prealbumin in mg/L), study 4's 18
+                                # one derived (the control deaths, 113)
 SPONSOR_RECORDS = 22            # 20 organizations + 2 persons sponsor the 37 trials
 #: merged sponsor -> its trials in the table
 SPONSOR_TRIALS = {"org/beijing-302-hospital": 7, "org/sun-yat-sen-university": 3,
@@ -200,7 +202,11 @@ def test_interventions_missing_their_cells_are_completed_from_the_title_and_flag
         got = rows(f"""SELECT ?cell ?type WHERE {{ trial:{nct} lg:hasIntervention ?i .
                        ?i a lg:CellTherapy ; lg:cellType ?cell ; lg:hasIssue ?issue .
                        ?issue lg:issueType ?type }}""")
-        assert got == [(OBO[cell], LGC["issue-missing-information"])], nct
+        assert (OBO[cell], LGC["issue-missing-information"]) in got, nct
+        rule = rows(f"""SELECT ?rule WHERE {{ trial:{nct} lg:hasIntervention/lg:hasIssue ?issue .
+                        ?issue lg:issueType lgc:issue-missing-information ;
+                               lg:onProperty lg:cellType ; lg:inferenceRule ?rule }}""")
+        assert rule == [(LGC["rule-cells-from-title"],)], nct
 
 
 # -- studies: spot checks against the seed --------------------------------------------------------
@@ -227,11 +233,17 @@ def test_albumin_in_the_huc_msc_arm_rises_from_baseline_to_48_weeks():
     assert g.value(comparison, LG.significant).toPython() is True
 
 
-def test_prealbumin_is_stored_in_mg_per_litre_and_flagged():
-    m = measurement("fu-2018", "pab-48w")
-    assert one(m, LG.unit) == LGC["unit-mg-per-L"]
-    types = {one(i, LG.issueType) for i in curated_graph().objects(m, LG.hasIssue)}
-    assert LGC["issue-wrong-unit"] in types
+def test_prealbumin_keeps_the_reported_g_per_litre_flagged_with_mg_per_litre_derived():
+    for local in ("pab-baseline", "pab-48w"):
+        m = measurement("fu-2018", local)
+        assert one(m, LG.unit) == OBO["UO_0000175"]                 # g/L, as the seed writes
+        types = {one(i, LG.issueType) for i in curated_graph().objects(m, LG.hasIssue)}
+        assert LGC["issue-wrong-unit"] in types
+        derived = measurement("fu-2018", f"{local}-derived")
+        assert one(derived, LG.correctionOf) == m
+        assert one(derived, LG.unit) == LGC["unit-mg-per-L"]
+        assert str(one(LGC["unit-mg-per-L"], LG.ucumCode)) == "mg/L"   # UCUM
+        assert one(derived, LG.value) == one(m, LG.value)
 
 
 def test_seven_patients_with_self_limited_fever():
@@ -259,22 +271,49 @@ def test_ten_year_survival_after_pbsc_is_74_of_197():
     assert round(Decimal(40) / 151 * 100, 2) == Decimal("26.49")
 
 
-def test_study_4_counts_add_up_and_the_control_deaths_are_corrected():
+def test_study_4_keeps_the_reported_118_deaths_and_offers_113_as_a_separate_derived_value():
     g = curated_graph()
     pbsc = iri("arm/cui-2022-pbsc")
     assert (int(one(pbsc, LG.participants)), int(one(pbsc, LG.lostToFollowUp)),
             int(one(pbsc, LG.analysed))) == (287, 90, 197)
     count = {local: int(dec(one(measurement("cui-2022", local), LG.value))) for local in
              ("end-point-reached", "followed-over-10y", "lost-after-10y", "survived-over-10y",
-              "not-at-end-point-control", "deaths-control")}
+              "not-at-end-point-control", "deaths-control", "deaths-control-derived")}
     assert count["end-point-reached"] + count["followed-over-10y"] + count["lost-after-10y"] == 197
     assert count["followed-over-10y"] + count["lost-after-10y"] == count["survived-over-10y"]
-    assert count["not-at-end-point-control"] + count["deaths-control"] == 151
-    issue = one(measurement("cui-2022", "deaths-control"), LG.hasIssue)
+    # the seed's figure is kept as reported, although 38 + 118 != 151 ...
+    reported = measurement("cui-2022", "deaths-control")
+    assert count["deaths-control"] == 118
+    assert count["not-at-end-point-control"] + count["deaths-control"] == 156
+    issue = one(reported, LG.hasIssue)
     assert one(issue, LG.issueType) == LGC["issue-arithmetic"]
+    assert one(issue, LG.onProperty) == LG.value
     assert "死亡118例" in str(one(issue, LG.seedText))
     assert str(one(issue, LG.correctedValue)) == "113"
     assert g.value(issue, LG.curatorNote) is not None
+    # ... and the correction is a separate measurement naming it, with its reasoning
+    derived = measurement("cui-2022", "deaths-control-derived")
+    assert one(derived, LG.correctionOf) == reported
+    assert count["not-at-end-point-control"] + count["deaths-control-derived"] == 151
+    assert "151" in str(one(derived, LG.curatorNote)) and "26.49" in str(one(derived, LG.curatorNote))
+    assert g.value(derived, LG.sourceText) is None     # derived: no sentence of the seed says 113
+    assert one(derived, LG.arm) == one(reported, LG.arm) == iri("arm/cui-2022-control")
+
+
+def test_whole_cohort_results_of_study_5_belong_to_no_arm():
+    """li-2023's pooled rates (80.1 %, 74.1 %, 33.3 %, 32.4 %) are cohort-level, not arm results."""
+    for local, value, population in (("mortality-all-total", "80.1", "all"),
+                                     ("mortality-matched-total", "74.1", "matched"),
+                                     ("hcc-all-total", "33.3", "all"),
+                                     ("hcc-matched-total", "32.4", "matched")):
+        m = measurement("li-2023", local)
+        assert dec(one(m, LG.value)) == Decimal(value)
+        assert list(curated_graph().objects(m, LG.arm)) == [], local
+        assert one(m, LG.populationLevel) == LGC["level-cohort"]
+        assert one(m, LG.analysisPopulation) == LGC[f"population-{population}"]
+    # no measurement anywhere names more than one arm
+    assert rows("""SELECT ?m WHERE { ?s lg:hasMeasurement ?m . ?m lg:arm ?a , ?b .
+                   FILTER (?a != ?b) }""") == []
 
 
 def test_study_5_percentages_match_their_fractions():
@@ -361,7 +400,8 @@ def test_every_claim_has_a_support_level():
 # -- whole-graph checks ---------------------------------------------------------------------------
 
 def test_every_measurement_has_value_unit_time_point_arm_and_source():
-    """A measurement has a value (or a low-high range), a unit, an arm and a source, and a time
+    """A measurement has a value (or a low-high range), a unit, an arm (or is pooled over a
+    cohort: populationLevel cohort) and a source, and a time
     point unless a flagged issue (on it or its study) says the source gives none."""
     missing = rows("""
         SELECT ?m ?what WHERE {
@@ -373,7 +413,9 @@ def test_every_measurement_has_value_unit_time_point_arm_and_source():
           } UNION {
             FILTER NOT EXISTS { ?m lg:unit ?u } BIND ("unit" AS ?what)
           } UNION {
-            FILTER NOT EXISTS { ?m lg:arm ?a } BIND ("arm" AS ?what)
+            FILTER NOT EXISTS { ?m lg:arm ?a }
+            FILTER NOT EXISTS { ?m lg:populationLevel lgc:level-cohort }
+            BIND ("arm or cohort level" AS ?what)
           } UNION {
             FILTER NOT EXISTS { ?m prov:wasDerivedFrom ?s } BIND ("source" AS ?what)
           } UNION {
@@ -416,7 +458,8 @@ def test_source_texts_are_verbatim_from_the_seed():
 
 def test_every_number_quoted_in_a_measurement_sentence_is_in_the_seed():
     """Each measurement's value appears in the sentence it cites (values derived from the text,
-    such as the corrected 113 deaths, carry an issue saying so)."""
+    such as study 4's derived 113 deaths, name the reported value they correct and cite no
+    sentence)."""
     g = curated_graph()
     for m in set(g.subjects(RDF.type, LG.Measurement)) | set(
             g.subjects(RDF.type, LG.TimeToEventResult)):
@@ -426,3 +469,91 @@ def test_every_number_quoted_in_a_measurement_sentence_is_in_the_seed():
         numbers = {Decimal(x) for x in re.findall(r"\d+(?:\.\d+)?", str(sentence))}
         if abs(dec(value)) not in numbers:
             assert g.value(m, LG.hasIssue) is not None, (m, value)
+
+
+# -- the flag taxonomy: one example of each kind -----------------------------------------------
+
+#: issue type -> (issue, the record it is about), one example of each kind in the bundled data
+FLAG_EXAMPLES = {
+    "mistranslation": ("shenzhen-beike-biotech-name-beike-mistranslated",
+                       "org/shenzhen-beike-biotech"),
+    "arithmetic": ("cui-2022-control-deaths-do-not-add-up", "measurement/cui-2022-deaths-control"),
+    "unsupported-claim": ("seed-article-count-388-treated-only",
+                          "claim/seed-article-five-studies-388-patients"),
+    "misattribution": ("NCT01491165-condition-other-surgery", "trial/NCT01491165"),
+    "contradiction": ("NCT05442437-title-contradicts-intervention", "intervention/NCT05442437-cells"),
+    "wrong-unit": ("fu-2018-pab-unit-48w", "measurement/fu-2018-pab-48w"),
+    "typo": ("seed-article-gan-variant-and-conversion-artefacts", "source/seed-article"),
+    "missing-information": ("NCT03826433-condition-cirrhosis-from-title", "trial/NCT03826433"),
+    "off-topic": ("NCT03460223-off-topic-kidney-fibrosis", "trial/NCT03460223"),
+    "shifted-header": ("seed-article-table-header-shifted", "source/seed-article"),
+    "outdated-name": ("shenyang-military-region-general-hospital-name-shenyang-outdated",
+                      "org/shenyang-military-region-general-hospital"),
+    "stale-status": ("seed-article-statuses-as-of-snapshot", "source/seed-article"),
+    "inferred": ("NCT01220492-ucmsc-donor-type-inferred", "intervention/NCT01220492-ucmsc"),
+}
+
+
+def test_every_flag_kind_is_a_documented_concept():
+    from rdflib import Graph
+    onto = Graph().parse(ONTOLOGY)
+    kinds = {str(n) for c in onto.subjects(RDF.type, LG.IssueType)
+             for n in onto.objects(c, SKOS.notation)}
+    assert set(FLAG_EXAMPLES) | {"wrong-language-tag", "registry-disagreement"} == kinds
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for kind in kinds:
+        assert f"| `{kind}` |" in readme, f"data/README.md does not document {kind}"
+
+
+@pytest.mark.parametrize("kind", sorted(FLAG_EXAMPLES))
+def test_flag_kind_has_its_example(kind):
+    issue_id, about = FLAG_EXAMPLES[kind]
+    issue = iri(f"issue/{issue_id}")
+    assert one(issue, LG.issueType) == LGC[f"issue-{kind}"]
+    assert iri(about) in set(curated_graph().objects(issue, LG.about))
+    assert any(n.language == "en" for n in curated_graph().objects(issue, LG.curatorNote))
+    if kind == "inferred":
+        assert one(issue, LG.inferenceRule) == LGC["rule-donor-from-tissue"]
+        assert one(issue, LG.onProperty) == LG.donorType
+    if kind == "outdated-name":
+        org = iri(about)
+        assert Literal("北部戰區總醫院", lang="zh-Hant") in set(curated_graph().objects(org, LG.name))
+        assert Literal("沈陽軍區總醫院", lang="zh-Hant") in set(
+            curated_graph().objects(org, LG.formerName))
+
+
+def test_wrong_language_tags_are_caught_and_none_remain():
+    """The kind wrong-language-tag is caught by a shape (LanguageTagShape) rather than flagged
+    by hand: the bundled data has no English tagged @zh and no Chinese-only text tagged @en."""
+    cjk = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+    latin = re.compile(r"[A-Za-z]")
+    wrong = []
+    for s, p, o in curated_graph():
+        if isinstance(o, Literal) and o.language:
+            lang = o.language.lower()
+            if lang.startswith("zh") and latin.search(o) and not cjk.search(o):
+                wrong.append((s, p, o))
+            if lang == "en" and cjk.search(o) and not latin.search(o):
+                wrong.append((s, p, o))
+    assert wrong == []
+
+
+def test_every_trial_status_is_dated_as_of_the_seed_snapshot():
+    g = curated_graph()
+    for trial in g.subjects(RDF.type, LG.Trial):
+        assert str(one(trial, LG.statusAsOf)) == "2024-08-27", trial
+
+
+def test_shi_2021_period_is_the_follow_up_not_the_enrolment():
+    study = iri("study/shi-2021")
+    g = curated_graph()
+    assert (str(one(study, LG.followUpPeriodStart)), str(one(study, LG.followUpPeriodEnd))) == \
+        ("2010-10", "2017-10")
+    assert g.value(study, LG.enrolmentPeriodStart) is None
+
+
+def test_the_388_note_counts_937_patients_in_the_five_studies():
+    issue = iri("issue/seed-article-count-388-treated-only")
+    note = str(one(issue, LG.curatorNote))
+    assert "937" in note and "786 enrolled" not in note
+    assert 45 + 34 + 219 + 438 + 201 == 937

@@ -23,7 +23,7 @@ from livergraph.model.schema import load_ontology_graph, schema_from_graph
 from conftest import FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 
 RDF_FORMATS = tuple(FORMATS)                       # turtle nt jsonld trig nquads xml
-RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig",
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld", "trig": "trig",
                  "nquads": "nquads", "xml": "xml"}
 RAPPER_FORMAT = {"turtle": "turtle", "nt": "ntriples", "trig": "trig", "nquads": "nquads",
                  "xml": "rdfxml"}                  # Raptor has no JSON-LD parser
@@ -99,7 +99,7 @@ def test_every_format_round_trips_to_the_same_graph(fmt, exported, merged):
 @pytest.mark.parametrize("fmt", RDF_FORMATS)
 def test_pyoxigraph_reads_every_format_with_the_same_triple_count(fmt, exported, merged):
     pyoxigraph = pytest.importorskip("pyoxigraph")
-    ox_format = {"turtle": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "trig": "TRIG",
+    ox_format = {"turtle": "TURTLE", "nt": "N_TRIPLES", "json-ld": "JSON_LD", "trig": "TRIG",
                  "nquads": "N_QUADS", "xml": "RDF_XML"}[fmt]
     quads = list(pyoxigraph.parse(path=str(exported[fmt]),
                                   format=getattr(pyoxigraph.RdfFormat, ox_format)))
@@ -118,7 +118,7 @@ def test_rapper_and_pyoxigraph_agree_on_the_triple_count(fmt, exported, merged):
 
 def test_jsonld_expands_with_pyld_to_the_same_graph(exported, merged):
     jsonld = pytest.importorskip("pyld.jsonld")
-    doc = json.loads(exported["jsonld"].read_text(encoding="utf-8"))
+    doc = json.loads(exported["json-ld"].read_text(encoding="utf-8"))
     expanded = jsonld.expand(doc)
     trial = next(n for n in expanded if n["@id"] == str(TRIAL))
     assert trial["@type"] == [str(LG.Trial)]
@@ -128,7 +128,7 @@ def test_jsonld_expands_with_pyld_to_the_same_graph(exported, merged):
 
 
 def test_jsonld_reads_like_the_curated_yaml(exported):
-    doc = json.loads(exported["jsonld"].read_text(encoding="utf-8"))
+    doc = json.loads(exported["json-ld"].read_text(encoding="utf-8"))
     trial = next(n for n in doc["@graph"] if n["id"] == str(TRIAL))
     assert trial["type"] == "Trial"
     assert trial["status"] == "lgc:status-COMPLETED"
@@ -238,16 +238,27 @@ def run(*args):
 FAST = ("--no-validate", "--no-reason")     # the fixture as built, without shapes or Java
 
 
-def test_export_writes_to_stdout_by_default(merged):
-    result = run("export", "--format", "nt", "--root", ROOT, "--data", FIXTURE_DATA, *FAST)
+@pytest.fixture(scope="module")
+def fast_build(tmp_path_factory):
+    """The fixture published without shapes or Java; exports read it (--no-rebuild)."""
+    directory = tmp_path_factory.mktemp("fast-build")
+    result = run("build", "--root", ROOT, "--data", FIXTURE_DATA, "--build-dir", directory,
+                 *FAST)
+    assert result.exit_code == 0, result.output
+    return ("--build-dir", directory, "--no-rebuild")
+
+
+def test_export_writes_to_stdout_by_default(merged, fast_build):
+    result = run("export", "--format", "nt", "--root", ROOT, "--data", FIXTURE_DATA,
+                 *fast_build)
     assert result.exit_code == 0, result.output
     assert len(Graph().parse(data=result.stdout, format="nt")) == len(merged)
 
 
-def test_export_output_file_is_written_atomically_and_reported(tmp_path, merged):
+def test_export_output_file_is_written_atomically_and_reported(tmp_path, merged, fast_build):
     out = tmp_path / "out" / "graph.jsonld"
     result = run("export", "--format", "jsonld", "-o", out, "--root", ROOT,
-                 "--data", FIXTURE_DATA, *FAST)
+                 "--data", FIXTURE_DATA, *fast_build)
     assert result.exit_code == 0, result.output
     assert f"wrote {out}: {len(merged)} triples as JSON-LD" in result.output
     assert len(Graph().parse(out, format="json-ld")) == len(merged)
@@ -258,7 +269,8 @@ def test_export_of_bad_data_exits_1_and_writes_nothing(tmp_path, mini_data):
     path = mini_data / "trials" / f"{FIXTURE_TRIALS[0]}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "statuss: COMPLETED\n", encoding="utf-8")
     out = tmp_path / "graph.ttl"
-    result = run("export", "-o", out, "--root", ROOT, "--data", mini_data, *FAST)
+    result = run("export", "-o", out, "--root", ROOT, "--data", mini_data, "--build-dir",
+                 tmp_path / "build")
     assert result.exit_code == 1
     assert "'statuss' is not a property" in result.output and "Traceback" not in result.output
     assert not out.exists() and list(tmp_path.glob(".graph.ttl.*")) == []
@@ -270,12 +282,12 @@ def test_unknown_format_is_a_usage_error():
 
 
 @pytest.mark.parametrize("fmt", ("graphml", "gexf"))
-def test_network_formats_are_written_by_the_network_module(fmt, tmp_path):
+def test_network_formats_are_written_by_the_network_module(fmt, tmp_path, fast_build):
     network = pytest.importorskip("livergraph.viz.view")
     import networkx as nx
     out = tmp_path / f"mini.{fmt}"
     result = run("export", "--format", fmt, "-o", out, "--root", ROOT, "--data", FIXTURE_DATA,
-                 *FAST)
+                 *fast_build)
     assert result.exit_code == 0, result.output
     G = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
     assert any(FIXTURE_TRIALS[0] in str(data.get("label", "")) or FIXTURE_TRIALS[0] in str(n)
@@ -289,7 +301,8 @@ def test_export_validates_and_reasons_like_the_build(tmp_path):
     if shutil.which("java") is None:
         pytest.skip("Java (for the HermiT reasoner) is not installed")
     out = tmp_path / "mini.trig"
-    result = run("export", "--format", "trig", "-o", out, "--root", ROOT, "--data", FIXTURE_DATA)
+    result = run("export", "--format", "trig", "-o", out, "--root", ROOT, "--data", FIXTURE_DATA,
+                 "--build-dir", tmp_path / "build")
     assert result.exit_code == 0, result.output
     graphs = graphs_of("trig", out)
     version = build_parts(ONTOLOGY, FIXTURE_DATA).version
@@ -316,7 +329,7 @@ def test_export_refuses_a_graph_with_violations(tmp_path):
         "                sh:message \"a trial needs its enrollment\" ] .\n", encoding="utf-8")
     out = tmp_path / "graph.nt"
     result = run("export", "--format", "nt", "-o", out, "--root", root, "--data", FIXTURE_DATA,
-                 "--no-reason")
+                 "--build-dir", tmp_path / "build")
     assert result.exit_code == 1, result.output
     assert "does not conform to the shapes" in result.output
     assert "a trial needs its enrollment" in result.output

@@ -7,15 +7,25 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import yaml
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF
-from rdflib.compare import to_isomorphic
-
 from conftest import FIXTURE_TRIALS, ONTOLOGY
+from rdflib import Graph, Namespace, URIRef
+from rdflib.compare import to_isomorphic
+from rdflib.namespace import RDF
+
 from livergraph.namespaces import ID_BASE, LGC, OBO
-from livergraph.viz.view import (KINDS, counts_by_class, domain_network, find_node,
-                                human_duration, neighbourhood, network_stats, project,
-                                to_networkx, write_gexf, write_graphml)
+from livergraph.viz.view import (
+    KINDS,
+    counts_by_class,
+    domain_network,
+    find_node,
+    human_duration,
+    neighbourhood,
+    network_stats,
+    project,
+    to_networkx,
+    write_gexf,
+    write_graphml,
+)
 
 TRIAL = ID_BASE + "trial/NCT01220492"
 OTHER_TRIAL = ID_BASE + "trial/NCT05155657"
@@ -79,6 +89,7 @@ def rich_graph(tmp_path_factory):
     import shutil
 
     from conftest import FIXTURE_DATA
+
     from livergraph.model.build import build
     data = tmp_path_factory.mktemp("rich") / "data"
     shutil.copytree(FIXTURE_DATA, data)
@@ -248,8 +259,52 @@ def test_summaries_of_between_arm_range_and_count_results(mini_data):
     assert edges["measure-meld"]["details"] == \
         "MELD score 12.5 vs 15 at 24 w (UC-MSC vs control), P≤0.01"
     assert edges["measure-body-temperature"]["label"] == "body temperature 37–38 °C at 2–6 h"
-    assert edges["measure-hcc-incidence"]["details"] == \
-        "HCC incidence 3/40 (control + UC-MSC; whole cohort)"
+    # a value about every arm is the whole cohort's, never listed as the arms' (issue 16)
+    assert edges["measure-hcc-incidence"]["details"] == "HCC incidence 3/40 (whole cohort)"
+
+
+@pytest.fixture(scope="module")
+def curated():
+    """The network of the curated data (data/), in English."""
+    from conftest import DATA
+
+    from livergraph.model.build import build
+    return to_networkx(build(ONTOLOGY, DATA).graph)
+
+
+def _summary(G, study, measure):
+    return G.edges[ID_BASE + "study/" + study, str(LGC) + measure, "lg:hasMeasurement"]
+
+
+def test_edge_label_is_the_experimental_arm_at_the_last_time_vs_the_comparator(curated):
+    """Issue 16: fu-2018's MELD edge showed the control arm's change (15.1 → 15.5)."""
+    edge = _summary(curated, "fu-2018", "measure-meld")
+    assert edge["label"] == "MELD score 13.3 vs 15.5 at 48 w (+2 more)"
+    first = edge["details"].split("\n")[0]
+    assert first == "MELD score 13.3 vs 15.5 at 48 w (hUC-MSC vs conventional treatment only)"
+    assert "MELD score 15.1 → 15.5 at 48 w (conventional treatment only)" in edge["details"]
+
+
+def test_edge_label_of_an_arm_that_is_not_experimental_names_it_and_takes_the_total(curated):
+    """Issue 16: cui-2022's mortality edge showed '2 patients' (the control deaths after 10
+    years, a part of the 113 control deaths) without saying whose."""
+    edge = _summary(curated, "cui-2022", "measure-mortality")
+    assert edge["label"] == "all-cause mortality 113 patients at 10 y (control) (+1 more)"
+    assert not edge["label"].startswith("all-cause mortality 2 ")
+
+
+def test_edge_label_takes_the_primary_population_and_keeps_the_cohort_apart(curated):
+    """li-2023: survival at the last time point (5 y) of the whole cohort, not the matched one;
+    the pooled rate is the whole cohort's, not shown as an arm's."""
+    edge = _summary(curated, "li-2023", "measure-overall-survival")
+    assert edge["label"].startswith("overall survival 63.9 vs 43.6% at 5 y (+")
+    assert edge["details"].split("\n")[0] == \
+        "overall survival 63.9 vs 43.6% at 5 y (SCT (HUCB-MSCT) vs non-SCT; whole cohort)"
+    mortality = _summary(curated, "li-2023", "measure-mortality")
+    assert mortality["label"].startswith("all-cause mortality 61.1 vs 84.2% (+")
+    lines = mortality["details"].split("\n")
+    assert "all-cause mortality 80.1% (whole cohort)" in lines
+    assert not any("non-SCT + SCT" in line for line in lines)
 
 
 @pytest.mark.parametrize("text,expected", [("P336D", "48 w"), ("P1Y", "1 y"), ("P6M", "6 mo"),
@@ -260,13 +315,17 @@ def test_human_duration(text, expected):
     assert human_duration(text) == expected
 
 
-def test_neighbourhood_does_not_walk_through_source_documents(G):
-    assert neighbourhood(G, [TRIAL], 1) == {TRIAL, SPONSOR, SOURCE, UC_MSC, UMBILICAL_CORD,
-                                            CIRRHOSIS}
+def test_neighbourhood_walks_records_not_shared_terms_or_sources(G):
+    """--focus: hops go record to record (trial, study, paper, sponsor); terms and source
+    documents are leaves, so trials sharing only a cell type or the article are not 'around'."""
+    one = neighbourhood(G, [TRIAL], 1)
+    assert one == {TRIAL, SPONSOR, SOURCE, UC_MSC, UMBILICAL_CORD, CIRRHOSIS}
     two = neighbourhood(G, [TRIAL], 2)
-    assert OTHER_TRIAL in two            # through the shared cell type
+    assert OTHER_TRIAL not in two        # shares only the cell type and the condition
     assert STUDY not in two              # only the seed article links them
     assert neighbourhood(G, [TRIAL], 0) == {TRIAL}
+    # a term as the focus starts the walk: the records using it
+    assert {TRIAL, OTHER_TRIAL} <= neighbourhood(G, [UC_MSC], 1)
 
 
 def test_find_node_by_nct_curie_iri_or_label(G):

@@ -119,7 +119,9 @@ def test_trials_by_cell_source():
 def test_trials_by_condition():
     rows = run("trials-by-condition")
     assert table(rows, "condition", "conditionLabel", "trials") == sorted([
-        ("obo:MONDO_0005155", "cirrhosis of liver", "28"),
+        # rows 32 and 35 say cirrhosis in their titles (hepatitis B cirrhosis) though their
+        # condition cells say hepatitis B only: both are counted, and flagged
+        ("obo:MONDO_0005155", "cirrhosis of liver", "30"),
         ("obo:MONDO_0100193", "chronic liver failure", "5"),
         ("obo:MONDO_0005388", "primary biliary cholangitis", "3"),
         ("obo:MONDO_0005344", "hepatitis B virus infection", "2"),
@@ -127,8 +129,16 @@ def test_trials_by_condition():
         ("obo:MONDO_0000494", "renal fibrosis", "1"),
         ("obo:MONDO_0005080", "portal hypertension", "1"),
         ("obo:MONDO_0006644", "alcoholic liver cirrhosis", "1"),
-        ("obo:MONDO_0100192", "liver failure", "1"),
+        # row 31's 肝功能衰竭 ("liver failure") renders hepatic decompensation: no separate
+        # condition, flagged as a mistranslation (below)
     ], key=repr)
+    issues = run("seed-errors")
+    flagged = {(r["issue"], r["about"], r["issueType"]) for r in issues}
+    assert ("issue:condition-liver-failure-mistranslated", "trial:NCT01560845",
+            "lgc:issue-mistranslation") in flagged
+    for nct in ("NCT05442437", "NCT03826433"):
+        assert (f"issue:{nct}-condition-cirrhosis-from-title", f"trial:{nct}",
+                "lgc:issue-missing-information") in flagged
 
 
 def test_only_the_stem_cell_arms_with_study_4_analysed_give_388():
@@ -143,23 +153,28 @@ def test_only_the_stem_cell_arms_with_study_4_analysed_give_388():
 
 def test_study_measurements_default_study():
     rows = run("study-measurements")
-    assert len(rows) == 18
+    assert len(rows) == 20                 # 18 reported, 2 derived (prealbumin in mg/L)
     got = {r["measurement"]: (r["value"], r["sd"], r["unit"], r["days"], r["arm"]) for r in rows}
     assert got["measurement:fu-2018-alb-baseline"] == ("28.9", "2.8", "obo:UO_0000175", "0",
                                                        "arm:fu-2018-hucmsc")
     assert got["measurement:fu-2018-alb-48w"] == ("33.9", "5.7", "obo:UO_0000175", "336",
                                                   "arm:fu-2018-hucmsc")
-    assert got["measurement:fu-2018-pab-48w"][2] == "lgc:unit-mg-per-L"
+    assert got["measurement:fu-2018-pab-48w"][2] == "obo:UO_0000175"          # g/L, as reported
+    assert got["measurement:fu-2018-pab-48w-derived"][2] == "lgc:unit-mg-per-L"
+    basis = {r["measurement"]: r["basis"] for r in rows}
+    assert {m for m, b in basis.items() if b == "derived"} == {
+        "measurement:fu-2018-pab-baseline-derived", "measurement:fu-2018-pab-48w-derived"}
     assert got["measurement:fu-2018-ldh-48w-control"] == ("272.2", "105.3", "obo:UO_0000179",
                                                           "336", "arm:fu-2018-control")
     assert got["measurement:fu-2018-aptt-change-hucmsc"][0] == "-7.5"
-    assert all(r["sourceText"] for r in rows)
+    assert all(r["sourceText"] for r in rows if r["basis"] == "reported")
 
 
 @pytest.mark.parametrize("study, count", [("zhang-2012", 0), ("shi-2021", 1),
-                                          ("cui-2022", 17), ("li-2023", 22)])
+                                          ("cui-2022", 18), ("li-2023", 18)])
 def test_study_measurements_for_another_study(study, count):
-    """Study 5 has 18 measurements; its 4 whole-cohort totals concern both arms (one row each)."""
+    """Study 5 has 18 measurements; its 4 whole-cohort totals belong to no arm (level cohort).
+    Study 4 has 17 reported measurements and one derived (the control deaths, 113)."""
     text = (QUERIES / "study-measurements.rq").read_text(encoding="utf-8")
     assert "VALUES ?study { study:fu-2018 }" in text
     rows = run("study-measurements", text.replace("study:fu-2018 }", f"study:{study} }}"))
@@ -169,12 +184,23 @@ def test_study_measurements_for_another_study(study, count):
         pbsc = got["measurement:cui-2022-os-10y-pbsc"]
         assert (pbsc["value"], pbsc["numerator"], pbsc["denominator"], pbsc["days"]) == \
             ("37.56", "74", "197", "3652.5")
+        deaths = {(r["value"], r["basis"]) for r in rows if r["measure"] == "lgc:measure-mortality"}
+        assert deaths == {("118", "reported"), ("113", "derived"), ("2", "reported")}
+    if study == "li-2023":
+        pooled = {r["measurement"].rsplit("-", 1)[0] for r in rows
+                  if r["level"] == "lgc:level-cohort"}
+        assert pooled == {"measurement:li-2023-mortality-all", "measurement:li-2023-mortality-matched",
+                          "measurement:li-2023-hcc-all", "measurement:li-2023-hcc-matched"}
+        assert all(r["arm"] is None for r in rows if r["level"] == "lgc:level-cohort")
+        assert all(r["arm"] for r in rows if r["level"] == "lgc:level-arm")
 
 
 def test_seed_errors_lists_every_flagged_issue():
     rows = run("seed-errors")
-    assert len(rows) == 68                                 # one row per issue and record
-    assert len({r["issue"] for r in rows}) == 59
+    assert len(rows) == 76                                 # one row per issue and record
+    assert len({r["issue"] for r in rows}) == 67
+    # the graph's own inferences are not errors of the seed: listed by inferred-facts instead
+    assert "lgc:issue-inferred" not in {r["issueType"] for r in rows}
     assert all(r["seedText"] and r["note"] and r["dataFile"].startswith("data/") for r in rows)
     listed = set(table(rows, "issue", "about", "issueType", "dataFile"))
     for expected in [
@@ -193,7 +219,7 @@ def test_seed_errors_lists_every_flagged_issue():
         ("issue:cui-2022-control-deaths-do-not-add-up", "measurement:cui-2022-deaths-control",
          "lgc:issue-arithmetic", "data/studies/cui-2022.yaml"),
         ("issue:zhang-2012-conclusion-hcc-for-cirrhosis", "study:zhang-2012",
-         "lgc:issue-mistranslation", "data/studies/zhang-2012.yaml"),
+         "lgc:issue-misattribution", "data/studies/zhang-2012.yaml"),
         ("issue:li-2023-hcc-as-incidence", "study:li-2023", "lgc:issue-mistranslation",
          "data/studies/li-2023.yaml"),
         ("issue:cui-2022-cjh-journal-name-in-text", "publication:cui-2022-cjh",
@@ -204,5 +230,33 @@ def test_seed_errors_lists_every_flagged_issue():
     ]:
         assert expected in listed, expected
     corrected = {r["issue"]: r["correctedValue"] for r in rows}
-    assert corrected["issue:cui-2022-control-deaths-do-not-add-up"] == "113"
+    assert corrected["issue:cui-2022-control-deaths-do-not-add-up"] == "113"   # offered, not stored
     assert corrected["issue:fu-2018-appt-typo"] == "APTT"
+
+
+def test_inferred_facts_lists_every_inference_with_its_rule():
+    rows = run("inferred-facts")
+    by_rule: dict[str, set[str]] = {}
+    for r in rows:
+        by_rule.setdefault(r["rule"], set()).add(r["about"])
+    # 23 umbilical-cord or SHED interventions of 19 trials and the 4 cord-derived studies'
+    # interventions: allogeneic because of the tissue, which the seed never says
+    assert len(by_rule["lgc:rule-donor-from-tissue"]) == 27
+    assert {r["value"] for r in rows if r["rule"] == "lgc:rule-donor-from-tissue"} == \
+        {"lgc:donor-allogeneic"}
+    assert "intervention:NCT01220492-ucmsc" in by_rule["lgc:rule-donor-from-tissue"]
+    assert "intervention:li-2023-hucb-msct" in by_rule["lgc:rule-donor-from-tissue"]
+    # NCT01440309 says 異基因 (allogeneic) in its title: stated, not inferred
+    assert "intervention:NCT01440309-msc" not in by_rule["lgc:rule-donor-from-tissue"]
+    # row 3's 靜脈灌注 read as intravenous without the registry
+    assert by_rule["lgc:rule-route-from-wording"] == {"intervention:NCT01233102-msc"}
+    assert by_rule["lgc:rule-cells-from-title"] == {"intervention:NCT00976287-bmmsc",
+                                                    "intervention:NCT01233102-msc"}
+    # the matched cohort's arms (36 + 72 = 108), back-computed from the percentages
+    assert by_rule["lgc:rule-count-from-percentages"] == {
+        "measurement:li-2023-mortality-matched-sct", "measurement:li-2023-mortality-matched-non-sct",
+        "measurement:li-2023-hcc-matched-sct", "measurement:li-2023-hcc-matched-non-sct"}
+    # study totals the seed gives only as arm sizes: 287 + 151 and 17 + 17
+    assert by_rule["lgc:rule-total-from-arms"] == {"study:cui-2022", "study:fu-2018"}
+    assert {r["value"] for r in rows if r["rule"] == "lgc:rule-total-from-arms"} == {"438", "34"}
+    assert all(r["seedText"] and r["note"] for r in rows)

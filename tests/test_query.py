@@ -1,6 +1,7 @@
 """`livergraph query` and `livergraph queries` on the mini fixture: sources of the query text,
 every result format (checked with rdflib's own W3C result parsers, independent of pyoxigraph),
-labels in the table, ASK exit codes, errors, the timeout, the graph cache and --endpoint."""
+labels in the table, ASK exit codes, errors, the timeout and --endpoint. The published build
+queries read is tested in tests/test_publish.py."""
 from __future__ import annotations
 
 import io
@@ -18,8 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from conftest import FIXTURE_ALBUMIN_48W, FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
-from livergraph.publish import store as cache_module
-from livergraph.publish.store import cache_dir_for, cached_graph, inputs_key
+import livergraph
 from livergraph.cli import cli
 from livergraph.namespaces import LG, LGC, PREFIXES, record_iri
 from livergraph.query.engine import (QueryError, analyse, check, find_named, named_queries, parse_named,
@@ -35,7 +35,8 @@ SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("query-cache")
+    """The build directory the fixture is published in (once for the module)."""
+    return tmp_path_factory.mktemp("query-build")
 
 
 @pytest.fixture
@@ -43,7 +44,8 @@ def run(cache):
     runner = CliRunner()
 
     def invoke(*args, data=FIXTURE_DATA, input=None):
-        argv = ["query", "--data", str(data), "--cache-dir", str(cache), *map(str, args)]
+        build = cache if data == FIXTURE_DATA else cache / "other"
+        argv = ["query", "--data", str(data), "--build-dir", str(build), *map(str, args)]
         return runner.invoke(cli, argv, input=input, catch_exceptions=False)
     return invoke
 
@@ -285,211 +287,34 @@ def test_check_accepts_blank_nodes_and_keywords_in_names():
     assert info.form == "select"
 
 
-# -- the cache --------------------------------------------------------------------------------
-
-def test_graph_is_cached_and_rebuilt_only_when_inputs_change(mini_data, tmp_path):
-    cache = tmp_path / "cache"
-    built = []
-    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
-                         on_rebuild=built.append)
-    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
-                         on_rebuild=built.append)
-    assert first.rebuilt and not second.rebuilt and len(built) == 1
-    assert first.key == second.key and first.triples == second.triples
-    path = mini_data / "trials" / f"{TRIAL_B}.yaml"
-    text = path.read_text(encoding="utf-8").replace("招聘", "完全的")
-    path.write_text(text, encoding="utf-8")
-    stamp = time.time() + 5
-    os.utime(path, (stamp, stamp))
-    third = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
-                         on_rebuild=built.append)
-    assert third.rebuilt and third.key != first.key and len(built) == 2
-    answer = run_local(f"ASK {{ trial:{TRIAL_B} lg:status lgc:status-COMPLETED }}", third.path,
-                       third.prefixes)
-    assert answer.boolean is True
-
-
-def test_cache_holds_the_whole_built_graph(fixture_build, tmp_path):
-    import pyoxigraph as ox
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path, reason=False)
-    assert graph.triples == len(fixture_build.graph)
-    assert Graph().parse(graph.path, format="nt").isomorphic(fixture_build.graph)
-    lines = graph.path.read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(lines)
-    # the store holds what the N-Triples file gives Oxigraph (which stores numbers in their
-    # canonical form: "336.0"^^xsd:decimal as 336, xsd:nonNegativeInteger as xsd:integer)
-    store = ox.Store.read_only(str(graph.store))
-    memory = ox.Store()
-    memory.bulk_load(path=str(graph.path), format=ox.RdfFormat.N_TRIPLES)
-    assert len(store) == len(memory) == graph.triples
-
-    def dumped(s):
-        return Graph().parse(data=s.dump(format=ox.RdfFormat.N_TRIPLES,
-                                         from_graph=ox.DefaultGraph()).decode(), format="nt")
-    assert dumped(store).isomorphic(dumped(memory))
-
-
-def _generations(cache):
-    return sorted(p.name for p in cache.iterdir()
-                  if p.name.startswith(cache_module.GENERATION_PREFIX))
-
-
-def test_the_store_is_reused_without_parsing_the_graph_again(mini_data, tmp_path, monkeypatch):
-    import pyoxigraph as ox
-    base = tmp_path / "cache"
-    # where `livergraph query --data mini_data --cache-dir base --no-reason` keeps its graph
-    cache = cache_dir_for(base, mini_data, ROOT / "data") / "asserted"
-    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    first.release()
-    assert (first.store / "CURRENT").is_file() and first.store.parent == first.path.parent
-    meta = json.loads((cache / "meta.json").read_text(encoding="utf-8"))
-    assert meta["generation"] == first.store.parent.name and meta["key"] == first.key
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("the cached graph was parsed again")
-    monkeypatch.setattr(ox.Store, "bulk_load", refuse)
-    monkeypatch.setattr(ox.Store, "load", refuse)
-    monkeypatch.setattr(cache_module, "_install", refuse)
-    argv = ["query", "--data", str(mini_data), "--cache-dir", str(base), "--no-reason",
-            "--format", "csv", f"ASK {{ trial:{TRIAL_B} lg:status ?s }}"]
-    result = CliRunner().invoke(cli, argv, catch_exceptions=False)
-    assert result.exit_code == 0 and result.stdout == "true\n", result.output
-    again = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    assert not again.rebuilt and again.store == first.store
-    answer = run_local(STATUS_QUERY, again.store, again.prefixes, fmt="csv")
-    assert answer.data.decode().splitlines() == [
-        "trial,status", f"{PREFIXES['trial']}{TRIAL_A},{PREFIXES['lgc']}status-COMPLETED",
-        f"{PREFIXES['trial']}{TRIAL_B},{PREFIXES['lgc']}status-RECRUITING"]
-
-
-def test_a_stale_key_rebuilds_and_removes_the_old_store(mini_data, tmp_path):
-    cache = tmp_path / "cache"
-    first = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    first.release()
-    path = mini_data / "trials" / f"{TRIAL_B}.yaml"
-    stamp = time.time() + 5
-    os.utime(path, (stamp, stamp))
-    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    assert second.rebuilt and second.key != first.key
-    assert _generations(cache) == [second.store.parent.name]
-    assert not first.store.exists()
-
-
-def test_a_store_in_use_is_kept_until_no_query_holds_it(mini_data, tmp_path):
-    cache = tmp_path / "cache"
-    held = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    second = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
-                          rebuild=True)
-    # the first graph is still being read: the rebuild leaves it in place, and it answers
-    assert second.store != held.store and held.store.is_dir()
-    answer = run_local(f"ASK {{ trial:{TRIAL_B} lg:status ?s }}", held.store, held.prefixes)
-    assert answer.boolean is True
-    held.release()
-    second.release()
-    third = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False,
-                         rebuild=True)
-    third.release()
-    assert _generations(cache) == [third.store.parent.name]
-
-
-def test_a_half_built_store_is_never_used(mini_data, tmp_path, monkeypatch):
-    base = tmp_path / "cache"
-    # where `livergraph query --data mini_data --cache-dir base --no-reason` keeps its graph
-    cache = cache_dir_for(base, mini_data, ROOT / "data") / "asserted"
-    good = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    good.release()
-    real = cache_module._write_generation
-
-    def crash(target, source, triples):
-        real(target, source, triples)      # everything written, then the disk is full
-        raise OSError(28, "No space left on device")
-    monkeypatch.setattr(cache_module, "_write_generation", crash)
-    result = CliRunner().invoke(cli, ["query", "--data", str(mini_data), "--cache-dir",
-                                      str(base), "--no-reason", "--rebuild", "ASK {}"])
-    assert result.exit_code == 2 and "cannot write the graph cache" in result.output
-    assert "Traceback" not in result.output
-    monkeypatch.undo()
-    # the failed build left nothing behind, and the graph built before is still the current one
-    assert _generations(cache) == [good.store.parent.name]
-    assert not [p for p in cache.iterdir() if p.name.startswith(cache_module.TEMP_PREFIX)]
-    again = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    assert not again.rebuilt and again.store == good.store
-    again.release()
-    # a store cut short (its database files missing) that the meta file names is rebuilt
-    (good.store / "CURRENT").unlink()
-    rebuilt = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    assert rebuilt.rebuilt and rebuilt.store != good.store
-    assert run_local(STATUS_QUERY, rebuilt.store, rebuilt.prefixes, fmt="csv").data.count(
-        b"\n") == 3
-    # the leftovers of an interrupted build are cleared by the next build
-    leftover = cache / f"{cache_module.TEMP_PREFIX}crashed"
-    (leftover / "store").mkdir(parents=True)
-    rebuilt.release()
-    cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False, rebuild=True)
-    assert not leftover.exists()
-
-
-def _query_in_child(store, text, prefixes, out):
-    out.put(run_local(text, store, prefixes, fmt="csv").data)
-
-
-def test_concurrent_queries_open_the_store_read_only(mini_data, tmp_path):
-    import multiprocessing
-    cache = tmp_path / "cache"
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", mini_data, cache, reason=False)
-    before = {p.relative_to(graph.store): (p.stat().st_size, p.stat().st_mtime_ns)
-              for p in graph.store.rglob("*")}
-    expected = run_local(STATUS_QUERY, graph.store, graph.prefixes, fmt="csv").data
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    children = [ctx.Process(target=_query_in_child,
-                            args=(graph.store, STATUS_QUERY, graph.prefixes, out))
-                for _ in range(4)]
-    for child in children:
-        child.start()
-    # and two read-only opens in this process at the same time
-    import pyoxigraph as ox
-    a, b = ox.Store.read_only(str(graph.store)), ox.Store.read_only(str(graph.store))
-    assert len(a) == len(b) == graph.triples
-    answers = [out.get(timeout=60) for _ in children]
-    for child in children:
-        child.join(60)
-        assert child.exitcode == 0
-    assert answers == [expected] * 4
-    # reading never changes the store
-    after = {p.relative_to(graph.store): (p.stat().st_size, p.stat().st_mtime_ns)
-             for p in graph.store.rglob("*")}
-    assert after == before
-    assert len(expected.splitlines()) == 3
+# -- the published build ---------------------------------------------------------------------
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the HermiT reasoner needs Java")
-def test_queries_see_the_inferred_types_unless_told_not_to(run):
+def test_queries_see_the_inferred_types_of_a_reasoned_build_only(run, tmp_path):
     q = f"SELECT ?c WHERE {{ trial:{TRIAL_A} lg:inferredType ?c }} ORDER BY ?c"
     inferred = run(q, "--format", "csv").stdout.splitlines()[1:]
     assert f"{PREFIXES['lg']}PlaceboControlledStudy" in inferred
     assert f"{PREFIXES['lg']}UmbilicalCordDerivedStudy" in inferred
     by_class = run(f"ASK {{ trial:{TRIAL_A} a lg:PlaceboControlledStudy }}")
     assert by_class.exit_code == 0
-    asserted = run(f"ASK {{ trial:{TRIAL_A} a lg:PlaceboControlledStudy }}", "--no-reason")
-    assert asserted.exit_code == 1
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "--data", str(FIXTURE_DATA), "--build-dir",
+                                str(tmp_path), "--no-reason", "--no-validate"])
+    assert built.exit_code == 0, built.output
+    asserted = runner.invoke(cli, ["query", "--data", str(FIXTURE_DATA), "--build-dir",
+                                   str(tmp_path), "--no-rebuild",
+                                   f"ASK {{ trial:{TRIAL_A} a lg:PlaceboControlledStudy }}"])
+    assert asserted.exit_code == 1 and asserted.stdout == "false\n"
 
 
 def test_query_reports_a_rebuild_on_stderr_only_when_it_builds(tmp_path):
     runner = CliRunner()
-    argv = ["query", "--data", str(FIXTURE_DATA), "--cache-dir", str(tmp_path), STATUS_QUERY]
+    argv = ["query", "--data", str(FIXTURE_DATA), "--build-dir", str(tmp_path), STATUS_QUERY]
     first = runner.invoke(cli, argv)
     second = runner.invoke(cli, argv)
-    assert "building the graph for queries" in first.stderr
+    assert first.stderr.count("rebuilding") == 1 and first.stderr.startswith("livergraph: ")
     assert second.stderr == "" and second.stdout == first.stdout
-
-
-def test_each_data_directory_has_its_own_cache(tmp_path):
-    assert cache_dir_for(tmp_path, ROOT / "data", ROOT / "data") == tmp_path
-    other = cache_dir_for(tmp_path, FIXTURE_DATA, ROOT / "data")
-    assert other.parent == tmp_path and other.name.startswith("data-")
-    assert inputs_key(ROOT / "ontology", ROOT / "shapes", FIXTURE_DATA) != \
-        inputs_key(ROOT / "ontology", ROOT / "shapes", ROOT / "data")
 
 
 # -- engines agree ----------------------------------------------------------------------------
@@ -541,6 +366,7 @@ def test_named_query_runs_by_name(run, tmp_path):
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
     (root / "data").mkdir()
+    shutil.copytree(ROOT / "shapes", root / "shapes")   # the same inputs: the same build
     write_named(root / "queries", "statuses", "# Statuses\n# param: none\n" + STATUS_QUERY)
     result = run("--name", "statuses", "--root", root, "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -554,6 +380,7 @@ def test_queries_lists_every_named_query_with_its_summary(tmp_path):
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
     (root / "data").mkdir()
+    shutil.copytree(ROOT / "shapes", root / "shapes")   # the same inputs: the same build
     write_named(root / "queries", "b-query", "# The second\n# param: none\nASK {}\n")
     write_named(root / "queries", "a-query", "# The first\n# Longer words.\n"
                 "# param: x — an x\nASK {}\n")
@@ -573,8 +400,9 @@ def test_queries_lists_every_named_query_with_its_summary(tmp_path):
     assert shown.stdout == "# The second\n# param: none\nASK {}\n"
 
 
-def test_run_local_refuses_unknown_engine(tmp_path):
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path, reason=False)
+def test_run_local_refuses_unknown_engine(run, cache):
+    run("ASK {}")     # the module's build is there
+    graph = livergraph.open(FIXTURE_DATA, root=ROOT, build_dir=cache).published
     with pytest.raises(QueryError):
         run_local(STATUS_QUERY, graph.path, graph.prefixes, engine="nope")
 
@@ -620,10 +448,9 @@ class _Sparql(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def endpoint(cache):
     import pyoxigraph as ox
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA,
-                         cache_dir_for(cache, FIXTURE_DATA, ROOT / "data"))
+    graph = livergraph.open(FIXTURE_DATA, root=ROOT, build_dir=cache).published
     store = ox.Store()
-    store.bulk_load(path=str(graph.path), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(graph.turtle), format=ox.RdfFormat.TURTLE)
     handler = type("Handler", (_Sparql,), {"store": store, "seen_accept": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -687,6 +514,7 @@ def test_param_replaces_the_values_line_of_a_named_query(run, tmp_path):
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "livergraph.ttl").write_bytes(ONTOLOGY.read_bytes())
     (root / "data").mkdir()
+    shutil.copytree(ROOT / "shapes", root / "shapes")   # the same inputs: the same build
     write_named(root / "queries", "status-of", "# Status of one trial\n"
                 "# param: trial — the trial (default the first fixture trial)\n"
                 f"SELECT ?status WHERE {{ VALUES ?trial {{ trial:{TRIAL_A} }} "
@@ -722,12 +550,12 @@ def test_param_values_become_sparql_terms(value, term):
     assert sparql_term(value, PREFIXES) == term
 
 
-def test_unwritable_cache_directory_exits_2(run, tmp_path):
+def test_unwritable_build_directory_exits_2(run, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    result = CliRunner().invoke(cli, ["query", "--data", str(FIXTURE_DATA), "--cache-dir",
-                                      str(blocker / "cache"), STATUS_QUERY])
-    assert result.exit_code == 2 and "cannot write the graph cache" in result.output
+    result = CliRunner().invoke(cli, ["query", "--data", str(FIXTURE_DATA), "--build-dir",
+                                      str(blocker / "build"), STATUS_QUERY])
+    assert result.exit_code == 2 and "cannot write the build directory" in result.output
 
 
 @pytest.mark.parametrize("name,first", [("a.csv", "trial,status"), ("a.tsv", "?trial\t?status"),
@@ -747,15 +575,19 @@ def test_output_suffix_json_means_json_ld_for_graph_results(run, tmp_path):
     assert len(Graph().parse(out, format="json-ld")) == 3
 
 
+@pytest.mark.slow
 def test_query_scale_benchmark_times_every_named_query(tmp_path):
-    """benchmarks/query_scale.py on the fixture's graph: the cache install, the store's open and
+    """benchmarks/query_scale.py on the fixture's graph: the install, the store's open and
     every named query, with the rows each gives."""
     import subprocess
     import sys
-    graph = cached_graph(ONTOLOGY, ROOT / "shapes", FIXTURE_DATA, tmp_path / "c", reason=False)
+    kg = livergraph.open(FIXTURE_DATA, root=ROOT, build_dir=tmp_path / "c")
+    graph = kg.published
+    nt = tmp_path / "graph.nt"
+    nt.write_text(kg.export("nt"), encoding="utf-8")
     out = tmp_path / "scale.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "query_scale.py"),
-                           str(graph.path), "--runs", "1", "--cache-dir", str(tmp_path / "b"),
+                           str(nt), "--runs", "1", "--cache-dir", str(tmp_path / "b"),
                            "--json", str(out)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text(encoding="utf-8"))

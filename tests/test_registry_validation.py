@@ -69,7 +69,7 @@ def test_build_with_validation_accepts_the_imported_registry_records(imported, t
     result = run("build", "--root", ROOT, "--data", imported, "-o", out)
     assert result.exit_code == 0, result.output[-3000:]
     assert out.is_file() and len(Graph().parse(out)) > 10_000
-    assert "validated: 65 warning(s), 662 info" in result.output
+    assert "validated: 69 warning(s), 700 info" in result.output
 
 
 @needs_samples

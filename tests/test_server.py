@@ -118,11 +118,23 @@ def run(*args, env=None):
 
 
 FAST = ("--no-validate", "--no-reason")     # the fixture as built, without shapes or Java
+#: where the fixture is published (built once for the module, without shapes or Java)
+FIXTURE_BUILD: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fixture_build(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("fixture-build")
+    result = run("build", "--root", ROOT, "--data", FIXTURE_DATA, "--build-dir", directory,
+                 *FAST)
+    assert result.exit_code == 0, result.output
+    FIXTURE_BUILD["dir"] = directory
+    return directory
 
 
 def push_cli(endpoint, *extra, env=None):
-    return run("push", "--endpoint", endpoint, "--root", ROOT, "--data", FIXTURE_DATA, *FAST,
-               *extra, env=env)
+    return run("push", "--endpoint", endpoint, "--root", ROOT, "--data", FIXTURE_DATA,
+               "--build-dir", FIXTURE_BUILD["dir"], *extra, env=env)
 
 
 def test_push_loads_the_graph_into_its_named_graph(server, fixture_graph):
@@ -186,8 +198,9 @@ def test_a_stopped_server_is_a_clear_error(server, fixture_graph):
 
 
 def test_an_endpoint_where_nothing_listens_fails_before_the_build(tmp_path, monkeypatch):
-    import livergraph.export.formats
-    monkeypatch.setattr(livergraph.export.formats, "build_parts", lambda *a, **k: pytest.fail("built"))
+    import livergraph.cli.push_cmd
+    monkeypatch.setattr(livergraph.cli.push_cmd, "open_graph",
+                        lambda *a, **k: pytest.fail("opened the graph"))
     endpoint = f"http://127.0.0.1:{free_port()}/store"
     result = push_cli(endpoint)
     assert result.exit_code == 2 and f"cannot reach the store at {endpoint}" in result.output
@@ -272,30 +285,33 @@ def named_query_names() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def loaded_server(tmp_path_factory):
+def project_build(tmp_path_factory):
+    """The project's own graph, published (with the reasoner's types when Java is there)."""
+    directory = tmp_path_factory.mktemp("project-build")
+    reason = () if shutil.which("java") else ("--no-reason",)
+    result = run("build", "--root", ROOT, "--build-dir", directory, *reason)
+    assert result.exit_code == 0, result.output
+    return directory
+
+
+@pytest.fixture(scope="module")
+def loaded_server(tmp_path_factory, project_build):
     """The project's own graph pushed to a server whose default graph is the union of its named
     graphs (as the named queries ask the default graph)."""
     srv = Server(tmp_path_factory.mktemp("union") / "store", union_default_graph=True).start()
     try:
-        # the graph `livergraph query` caches: with the reasoner's types when Java is there
-        reason = () if shutil.which("java") else ("--no-reason",)
-        result = run("push", "--endpoint", srv.store, "--root", ROOT, *reason)
+        result = run("push", "--endpoint", srv.store, "--root", ROOT, "--build-dir",
+                     project_build, "--no-rebuild")
         assert result.exit_code == 0, result.output
         yield srv
     finally:
         srv.stop()
 
 
-@pytest.fixture(scope="module")
-def query_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("query-cache")
-
-
 @pytest.mark.parametrize("name", named_query_names())
-def test_named_queries_answer_the_same_remotely(name, loaded_server, query_cache):
-    reason = () if shutil.which("java") else ("--no-reason",)
+def test_named_queries_answer_the_same_remotely(name, loaded_server, project_build):
     local = run("query", "--name", name, "--format", "csv", "--root", ROOT,
-                "--cache-dir", query_cache, *reason)
+                "--build-dir", project_build, "--no-rebuild")
     remote = run("query", "--name", name, "--format", "csv", "--root", ROOT,
                  "--endpoint", loaded_server.query_url)
     assert local.exit_code == remote.exit_code == 0, local.output + remote.output

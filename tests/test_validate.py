@@ -256,4 +256,4 @@ def test_validate_plain_gives_the_same_report_as_the_default_engine(tmp_path):
     assert default.exit_code == plain.exit_code == 0
     a, b = json.loads(default.output), json.loads(plain.output)
     assert a["results"] == b["results"] and a["counts"] == b["counts"]
-    assert a["counts"]["warning"] == 32 and a["counts"]["info"] == 50
+    assert a["counts"]["warning"] == 36 and a["counts"]["info"] == 88

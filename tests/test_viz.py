@@ -7,13 +7,22 @@ import re
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ONTOLOGY, ROOT
+from test_network import (
+    ALBUMIN_LABEL,
+    FIXTURE_EDGES,
+    FIXTURE_NODES,
+    RICH_NODES,
+    SPONSOR,
+    TRIAL,
+    XSS_SPONSOR,
+    XSS_TITLE,
+    enrich,
+)
+
 from livergraph.cli import cli
-from livergraph.viz.view import KINDS, to_networkx
 from livergraph.viz.page import VIS_OPTIONS, layout_options, render_html, strip_external
-from test_network import (ALBUMIN_LABEL, FIXTURE_EDGES, FIXTURE_NODES, RICH_NODES, SPONSOR,
-                          TRIAL, XSS_SPONSOR, XSS_TITLE, enrich)
+from livergraph.viz.view import KINDS, to_networkx
 
 
 def page_data(page: str) -> tuple[list, list, dict]:
@@ -21,7 +30,7 @@ def page_data(page: str) -> tuple[list, list, dict]:
     nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((.*?)\);\n", page).group(1))
     edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*?)\);\n", page).group(1))
     data = json.loads(re.search(r'<script type="application/json" id="lg-data">(.*?)</script>',
-                                page, re.S).group(1))
+                                page, re.DOTALL).group(1))
     return nodes, edges, data
 
 
@@ -47,8 +56,8 @@ def rich_data(tmp_path_factory):
 
 def test_page_is_self_contained(fixture_build):
     page = render_html(to_networkx(fixture_build.graph))
-    assert not re.search(r"<script[^>]*\bsrc=", page, re.I)
-    assert not re.search(r"<link\b", page, re.I)
+    assert not re.search(r"<script[^>]*\bsrc=", page, re.IGNORECASE)
+    assert not re.search(r"<link\b", page, re.IGNORECASE)
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "lib/bindings" not in page
     assert page.count("vis.Network(") >= 1          # vis-network is inlined
     assert page.startswith("<!DOCTYPE html>")
@@ -88,7 +97,7 @@ def test_crafted_text_never_reaches_the_page_as_markup(rich_data):
     assert XSS_TITLE not in page and XSS_SPONSOR not in page
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     for chunk in (re.search(r"nodes = new vis\.DataSet\((.*?)\);\n", page).group(1),
-                  re.search(r'id="lg-data">(.*?)</script>', page, re.S).group(1)):
+                  re.search(r'id="lg-data">(.*?)</script>', page, re.DOTALL).group(1)):
         assert "<" not in chunk and ">" not in chunk   # data cannot close or open an element
     nodes, edges, data = page_data(page)                     # ... and the data is intact
     assert len(nodes) == RICH_NODES
@@ -144,6 +153,24 @@ def test_viz_focus(run, tmp_path):
     nodes, edges, _ = page_data((tmp_path / "focus.html").read_text(encoding="utf-8"))
     assert len(nodes) == 6 and len(edges) == 5
     assert "NCT05155657" not in {n["label"] for n in nodes}
+
+
+def _has_option(name: str) -> bool:
+    from livergraph.cli.viz_cmd import command
+    return any(name in p.opts for p in command.params)
+
+
+@pytest.mark.skipif(not _has_option("--report-link"),
+                    reason="cli/viz_cmd.py does not call livergraph.viz.draw yet")
+def test_viz_focus_selects_the_focus_and_links_the_report(run, tmp_path):
+    result = run("viz", "--root", ROOT, "--data", ROOT / "tests/fixtures/mini/data",
+                 "--focus", "NCT01220492", "--depth", "1", "--report-link", "report.html",
+                 "-o", "focus.html")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "focus.html").read_text(encoding="utf-8")
+    _, _, data = page_data(page)
+    assert data["focus"] == [TRIAL]
+    assert '<a id="lg-report" href="report.html">' in page
 
 
 def test_viz_focus_unknown_is_a_usage_error(run):
@@ -230,3 +257,99 @@ def test_stats_json(run):
     assert out["nodes"] == FIXTURE_NODES and out["components"] == [8, 2]
     assert out["hubs"]["cell-type"][0]["label"] == "mesenchymal stem cell of umbilical cord"
     assert all(len(h) == 1 for h in out["hubs"].values())
+
+
+# -- the page's parts, search keys, report link, focus (issues 14, 19) ------------------------
+def test_page_script_and_style_are_package_files():
+    from importlib.resources import files
+
+    from livergraph.viz.page import asset
+    root = files("livergraph.viz").joinpath("assets")
+    assert root.joinpath("page.js").is_file() and root.joinpath("page.css").is_file()
+    page = render_html(nx_empty())
+    assert asset("page.js") in page and asset("page.css") in page
+    assert "window.livergraph" in asset("page.js")
+
+
+def nx_empty():
+    import networkx as nx
+    return nx.MultiDiGraph()
+
+
+@pytest.mark.parametrize("href,shown", [
+    ("report.html", 'href="report.html"'),
+    ("../dist/report.html#trials", 'href="../dist/report.html#trials"'),
+    ("https://example.org/r.html", 'href="https://example.org/r.html"'),
+    ('r"><script>alert(1)</script>.html', 'href="r&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;.html"'),
+    ("javascript:alert(1)", None),
+    ("data:text/html,hi", None),
+])
+def test_report_link_is_escaped_and_only_a_path_or_http(fixture_build, href, shown):
+    page = render_html(to_networkx(fixture_build.graph), report_link=href)
+    if shown is None:
+        assert 'id="lg-report"' not in page
+    else:
+        assert f'<a id="lg-report" {shown}>Evidence report →</a>' in page
+    assert "<script>alert(1)" not in page
+
+
+def test_no_report_link_without_a_report(fixture_build):
+    assert 'id="lg-report"' not in render_html(to_networkx(fixture_build.graph))
+
+
+def test_search_keys_fold_chinese_variants_and_case(rich_data):
+    from livergraph.model.build import build
+    G = to_networkx(build(ONTOLOGY, rich_data).graph, "zh")
+    _, _, data = page_data(render_html(G, lang="zh"))
+    for entry in data["nodes"].values():
+        assert entry["keys"][0] == entry["keys"][0].lower()
+        if "幹細胞" in entry["label"] or "干細胞" in entry["label"]:
+            assert "干细胞" in entry["keys"][0]
+    fold = data["fold"]
+    # what a reader types folds to the characters of the keys: 幹/乾 -> 干, 細 -> 细
+    assert all(len(k) == 1 and len(v) == 1 for k, v in fold.items())
+    keys = "".join(k for e in data["nodes"].values() for k in e["keys"])
+    assert set(fold.values()) <= set(keys)
+
+
+def test_folding_maps_traditional_and_variant_characters():
+    from livergraph.viz.page import folding_for
+    fold = folding_for(["干细胞", "白蛋白"])
+    assert fold["幹"] == "干" and fold["細"] == "细" and "白" not in fold
+
+
+def test_draw_focus_marks_the_focus_and_keeps_its_neighbourhood(fixture_build):
+    from livergraph.viz.draw import draw
+    drawing = draw(fixture_build.graph, focus=["NCT01220492"], depth=1,
+                   report_link="report.html")
+    assert drawing.focus == [TRIAL]
+    _, _, data = page_data(drawing.page)
+    assert data["focus"] == [TRIAL]
+    assert set(data["nodes"]) == set(drawing.graph.nodes)
+    assert "NCT01220492 (±1)" in drawing.page
+    assert 'href="report.html"' in drawing.page
+
+
+def test_label_priority_and_leaves(fixture_build):
+    from livergraph.viz.page import leaf_nodes, label_priority
+    G = to_networkx(fixture_build.graph)
+    leaves, priority = leaf_nodes(G), label_priority(G)
+    assert sorted(priority.values()) == list(range(len(G)))
+    assert all(G.nodes[n]["kind"] in ("outcome", "source") or len(
+        {m for m in G.to_undirected(as_view=True)[n] if G.nodes[m]["kind"] != "source"}) <= 1
+        for n in leaves)
+    assert set(G) - leaves, "some labels show before zooming in"
+    # every node that is not a leaf comes before every leaf
+    assert max(priority[n] for n in set(G) - leaves) < min(priority[n] for n in leaves)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("short", "short"),
+    ("x" * 40, "x" * 40),
+    ("x" * 41, "x" * 39 + "…"),
+    ("干細胞回輸對失代償期肝硬化患者遠期療效的影響研究", "干細胞回輸對失代償期肝硬化患者遠期療效…"),   # 2 columns each
+    ("a  b\n c", "a b c"),
+])
+def test_labels_are_cut_by_screen_width(text, expected):
+    from livergraph.viz.page import _short
+    assert _short(text) == expected

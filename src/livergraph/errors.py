@@ -1,13 +1,15 @@
 """Errors users can act on, and the exit-code contract shared by every command.
 
 0 ok; 1 the data does not conform or a check failed; 2 the input could not be read or the
-command was misused.
+command was misused; 3 the published build is out of date and ``--no-rebuild`` forbade
+rebuilding it.
 """
 from __future__ import annotations
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+EXIT_STALE = 3
 
 
 class LivergraphError(Exception):
@@ -59,3 +61,21 @@ class DataErrors(LivergraphError):
     def __str__(self) -> str:
         lines = [str(e) for e in self.errors]
         return "\n".join(lines) + f"\n{len(self.errors)} error(s) in the curated data"
+
+
+class GraphDoesNotConform(DataError):
+    """The built graph has SHACL violations; ``report`` holds the whole validation report
+    (a ``livergraph.validate.shacl.Report``). Defined here so that readers can catch it
+    without importing the builder."""
+
+    def __init__(self, report: object, message: str, hint: str):
+        super().__init__(message, hint=hint)
+        self.report = report
+
+    def violations_text(self) -> str:
+        import io
+
+        from livergraph.validate.shacl import write_text
+        buf = io.StringIO()
+        write_text(self.report, buf, severities=["violation"])  # type: ignore[arg-type]
+        return buf.getvalue()

@@ -46,7 +46,8 @@ PREFIXES: dict[str, str] = {
 #: Prefixes of livergraph's own records, one per IRI segment (``trial:NCT01220492``).
 RECORD_SEGMENTS = ("trial", "study", "publication", "source", "registry-record", "org", "person",
                    "arm", "intervention", "measurement", "comparison", "safety", "outcome",
-                   "location", "reference", "link", "claim", "issue")
+                   "location", "reference", "link", "claim", "issue", "effect", "effect-refusal",
+                   "registration", "duplicate")
 for _segment in RECORD_SEGMENTS:
     PREFIXES[_segment] = f"{ID_BASE}{_segment}/"
 

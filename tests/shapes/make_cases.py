@@ -283,7 +283,7 @@ CASES = [
                  ("violation", "issue:i1", "lg:onProperty"), ("info", "measurement:s1-alb-0", "lg:valeu")],
          good_expect=[("info", "measurement:s1-alb-0", "lg:value")]),
     case("CorrectedValueShape", why="a corrected value without the source's text",
-         good='issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-0 ; lg:issueType lgc:issue-wrong-unit ; lg:issueSeverity lgc:severity-warning ; lg:onProperty lg:unit ; lg:seedText "g/L"@zh-Hant ; lg:correctedValue "mg/L" ; lg:curatorNote "Prealbumin is in mg/L."@en .\n',
+         good='issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-0 ; lg:issueType lgc:issue-wrong-unit ; lg:issueSeverity lgc:severity-warning ; lg:onProperty lg:unit ; lg:seedText "前白蛋白(62.1±32.7)g/L"@zh-Hant ; lg:correctedValue "mg/L" ; lg:curatorNote "Prealbumin is in mg/L."@en .\n',
          bad='issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-0 ; lg:issueType lgc:issue-wrong-unit ; lg:issueSeverity lgc:severity-warning ; lg:onProperty lg:unit ; lg:correctedValue "mg/L" ; lg:curatorNote "Prealbumin is in mg/L."@en .\n',
          expect=[("violation", "issue:i1", "lg:seedText"), ("warning", "measurement:s1-alb-0", "lg:unit")],
          good_expect=[("warning", "measurement:s1-alb-0", "lg:unit")]),
@@ -340,6 +340,37 @@ CASES = [
          good=REGISTRY,
          bad=REGISTRY.replace(" lg:armRole lgc:arm-EXPERIMENTAL ;", ""),
          expect=[("info", "arm:NCT00000002-group-1", "lg:armRole")]),
+    case("ReportedValueKeptShape", why="a flagged reported figure replaced by its correction",
+         good=('measurement:s1-alb-48w lg:hasIssue issue:i1 .\n'
+               'issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-48w ; lg:issueType lgc:issue-arithmetic ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:value ; lg:seedText "白蛋白升至33.9 g/L"@zh-Hant ; lg:correctedValue "35.9" ; lg:curatorNote "The figure does not fit the others; 35.9 is offered separately."@en .\n'),
+         bad=('measurement:s1-alb-48w lg:hasIssue issue:i1 .\n'
+              'issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-48w ; lg:issueType lgc:issue-arithmetic ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:value ; lg:seedText "白蛋白升至35.9 g/L"@zh-Hant ; lg:correctedValue "33.9" ; lg:curatorNote "The figure does not fit the others; corrected."@en .\n'
+              'measurement:s1-alb-0 lg:hasIssue issue:i2 .\n'
+              'issue:i2 a lg:DataQualityIssue ; lg:about measurement:s1-alb-0 ; lg:issueType lgc:issue-wrong-unit ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:unit ; lg:seedText "白蛋白28.9 mg/L"@zh-Hant ; lg:correctedValue "g/L" ; lg:curatorNote "Albumin is in g/L; the unit was replaced."@en .\n'),
+         expect=[("violation", "issue:i1", "lg:correctedValue"), ("violation", "issue:i1", "lg:seedText"),
+                 ("info", M, "lg:value"), ("violation", "issue:i2", "lg:correctedValue"),
+                 ("info", "measurement:s1-alb-0", "lg:unit")],
+         good_expect=[("info", M, "lg:value")]),
+    case("CorrectionShape", why="a derived value correcting a reported one that carries no issue",
+         good=('measurement:s1-alb-48w lg:hasIssue issue:i1 .\n'
+               'issue:i1 a lg:DataQualityIssue ; lg:about measurement:s1-alb-48w ; lg:issueType lgc:issue-arithmetic ; lg:issueSeverity lgc:severity-info ; lg:onProperty lg:value ; lg:seedText "白蛋白升至33.9 g/L"@zh-Hant ; lg:correctedValue "35.9" ; lg:curatorNote "The figure does not fit the others."@en .\n'
+               'measurement:s1-alb-48w-derived a lg:Measurement ; lg:value 35.9 ; lg:unit obo:UO_0000175 ; lg:arm arm:s1-treated ; lg:measure lgc:measure-albumin ; lg:timePoint "P336D"^^xsd:duration ; lg:timePointDays 336.0 ; lg:correctionOf measurement:s1-alb-48w ; lg:curatorNote "Derived from the other figures."@en ; prov:wasDerivedFrom source:seed ; lg:curatedIn "data/studies/s1.yaml#s1/alb-48w-derived" .\n'
+               'study:s1 lg:hasMeasurement measurement:s1-alb-48w-derived .\n'),
+         bad=('measurement:s1-alb-48w-derived a lg:Measurement ; lg:value 35.9 ; lg:unit obo:UO_0000175 ; lg:arm arm:s1-treated ; lg:measure lgc:measure-albumin ; lg:timePoint "P336D"^^xsd:duration ; lg:timePointDays 336.0 ; lg:correctionOf measurement:s1-alb-48w ; prov:wasDerivedFrom source:seed ; lg:curatedIn "data/studies/s1.yaml#s1/alb-48w-derived" .\n'
+              'study:s1 lg:hasMeasurement measurement:s1-alb-48w-derived .\n'),
+         expect=[("violation", "measurement:s1-alb-48w-derived", "lg:correctionOf"),
+                 ("violation", "measurement:s1-alb-48w-derived", "lg:curatorNote")],
+         good_expect=[("info", M, "lg:value")]),
+    case("PopulationLevelShape", why="a whole-cohort result attached to both arms",
+         good=('measurement:s1-mortality-all a lg:Measurement ; lg:value 40.0 ; lg:unit obo:UO_0000187 ; lg:populationLevel lgc:level-cohort ; lg:measure lgc:measure-mortality ; lg:timePoint "P1Y"^^xsd:duration ; lg:timePointDays 365.25 ; prov:wasDerivedFrom source:seed ; lg:curatedIn "data/studies/s1.yaml#s1/mortality-all" .\n'
+               'study:s1 lg:hasMeasurement measurement:s1-mortality-all .\n'),
+         bad=('measurement:s1-mortality-all a lg:Measurement ; lg:value 40.0 ; lg:unit obo:UO_0000187 ; lg:populationLevel lgc:level-cohort ; lg:arm arm:s1-treated , arm:s1-control ; lg:measure lgc:measure-mortality ; lg:timePoint "P1Y"^^xsd:duration ; lg:timePointDays 365.25 ; prov:wasDerivedFrom source:seed ; lg:curatedIn "data/studies/s1.yaml#s1/mortality-all" .\n'
+              'study:s1 lg:hasMeasurement measurement:s1-mortality-all .\n'),
+         expect=[("violation", "measurement:s1-mortality-all", "lg:arm")]),
+    case("LanguageTagShape", why="English text tagged zh-Hant and Chinese text tagged en",
+         good='org:hospital lg:alias "Hospital"@en , "醫院"@zh-Hant , "醫院 Hospital"@zh-Hant .\n',
+         bad='org:hospital lg:alias "Hospital"@zh-Hant , "醫院"@en .\n',
+         expect=[("warning", "org:hospital", "lg:alias")]),
 ]
 
 

@@ -2,7 +2,8 @@
 runs (start-up stays fast). Commands parse arguments and print; the work is in the library.
 
 Exit codes, the same for every command: 0 ok; 1 the data does not conform or a check failed;
-2 the input could not be read or the command was misused.
+2 the input could not be read or the command was misused; 3 the published build is out of date
+and --no-rebuild forbade rebuilding it.
 """
 from __future__ import annotations
 
@@ -16,21 +17,26 @@ from livergraph.errors import LivergraphError
 #: command name -> module under livergraph.cli defining a click command called ``command``
 COMMANDS: dict[str, str] = {
     "build": "build_cmd",
+    "effects": "effects_cmd",
     "export": "export_cmd",
     "push": "push_cmd",
     "fetch": "fetch_cmd",
     "import": "import_cmd",
+    "history": "history_cmd",
     "lint": "lint_cmd",
+    "meta": "meta_cmd",
     "query": "query_cmd",
     "queries": "queries_cmd",
     "reason": "reason_cmd",
+    "report": "report_cmd",
     "stats": "stats_cmd",
     "validate": "validate_cmd",
     "viz": "viz_cmd",
 }
 
 EPILOG = ("Exit codes: 0 ok; 1 the data does not conform or a check failed; "
-          "2 the input could not be read or the command was misused.")
+          "2 the input could not be read or the command was misused; 3 the build is out of "
+          "date and --no-rebuild was given.")
 
 
 class LazyGroup(click.Group):

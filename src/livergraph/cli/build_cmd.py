@@ -1,57 +1,92 @@
 from __future__ import annotations
 
-import time
+from pathlib import Path
 
 import click
 
+from livergraph.cli.options import (
+    build_dir_option,
+    check_options,
+    data_option,
+    output_option,
+    paths_for,
+    root_option,
+    shown,
+)
 from livergraph.errors import EXIT_INVALID
-from livergraph.cli.options import check_options, data_option, output_option, paths_for, root_option
 
 
 @click.command("build")
 @root_option
 @data_option
-@output_option("default: ROOT/dist/livergraph.ttl")
+@build_dir_option
+@output_option("a copy of the published Turtle; default: none")
 @check_options
-def command(root, data_dir, output, no_validate, no_reason):
-    """Build the knowledge graph from the ontology and the curated data, as Turtle.
+def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
+            output: Path | None, no_validate: bool, no_reason: bool) -> None:
+    """Build the knowledge graph and publish it into the build directory.
 
     Refuses classes and properties the ontology does not declare, and reports every bad
     record with its file. Then validates the graph against the SHACL shapes (shapes/) and
-    refuses to write it if there are violations (warnings are allowed; `livergraph validate`
+    refuses to publish it if there are violations (warnings are allowed; `livergraph validate`
     shows them), and runs the HermiT reasoner: an inconsistent graph is refused, and the
     inferred types of the defined classes are added, each marked `lg:inferredType`.
 
-    The same inputs always give byte-identical output; the file is written atomically (never
-    half-written, and not at all when a check fails).
+    \b
+    The build directory (default ROOT/build, or --build-dir) then holds, in current/:
+      livergraph.ttl    the asserted + inferred graph (canonical Turtle)
+      livergraph.nq     the same in named graphs (ontology, data, inferred)
+      store/            an Oxigraph store of it, which `query` opens read-only
+      validation.ttl    the SHACL report, and validation.json its summary
+      manifest.json     the sha256 of every input, versions, triple counts, timings
+
+    Every reading command (query, stats, viz, export, push) opens this build; when an input
+    changed since, it rebuilds once first (or, with --no-rebuild, exits 3). The same inputs
+    always give byte-identical Turtle; the build is published atomically (readers keep the
+    previous one until the new one is complete, and nothing is published when a check fails).
     """
-    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
-    from livergraph.io.turtle import write_turtle
-    from livergraph.io.atomic import write_atomic
+    from livergraph.publish.artifact import default_build_dir, publish
+    from livergraph.publish.inputs import Inputs
+    from livergraph.publish.pipeline import GraphDoesNotConform
 
     paths = paths_for(root)
-    data_dir = data_dir or paths.data
-    out = output or paths.graph
+    data = data_dir or paths.data
+    directory = build_dir or default_build_dir(paths.root, data)
+    inputs = Inputs(paths.root, paths.ontology, paths.shapes, data)
     try:
-        checked = build_checked(paths.ontology, data_dir,
-                                shapes_dir=None if no_validate else paths.shapes,
-                                reason=not no_reason)
+        published, checked = publish(inputs, directory, validate=not no_validate,
+                                     reason=not no_reason)
     except GraphDoesNotConform as exc:
         click.echo(exc.violations_text(), err=True, nl=False)
-        click.echo(f"error: {out} not written: the graph has violations (above); "
-                   "`livergraph validate` shows the whole report", err=True)
+        what = (f"{output} not written and nothing published to {shown(directory)}"
+                if output is not None else f"nothing published to {shown(directory)}")
+        click.echo(f"error: {what}: the graph has violations (above); `livergraph validate` "
+                   "shows the whole report", err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
-    result, graph = checked.result, checked.graph
-    start = time.perf_counter()
-    write_atomic(out, lambda h: write_turtle(graph, h))
-    checked.seconds["write"] = time.perf_counter() - start
-    ontology = len(graph) - result.data_triples - checked.inferred
-    click.echo(f"wrote {out}: {len(graph)} triples ({result.data_triples} from "
-               f"{result.records} records, {ontology} from the ontology and the dataset "
-               f"description, {checked.inferred} inferred)")
-    if checked.report is not None:
-        n = checked.report.counts
-        click.echo(f"validated: {n['warning']} warning(s), {n['info']} info")
-    if checked.reasoning is not None:
-        click.echo(f"reasoned: consistent, {len(checked.reasoning.inferred)} inferred type(s)")
-    click.echo(f"took {checked.timings()}")
+    try:
+        if output is not None:
+            from livergraph.io.atomic import write_atomic
+            turtle = published.turtle
+            write_atomic(output, lambda h: h.write(turtle.read_text(encoding="utf-8")))
+        counts = published.manifest["triples"]
+        result = checked.result
+        ontology = counts["total"] - result.data_triples - checked.inferred
+        what = (f"{counts['total']} triples ({result.data_triples} from {result.records} "
+                f"records, {ontology} from the ontology and the dataset description, "
+                f"{checked.inferred} inferred)")
+        if output is not None:
+            click.echo(f"wrote {output}: {what}")
+            click.echo(f"published {shown(directory)}current/")
+        else:
+            click.echo(f"published {shown(directory)}current/: {what}")
+        if checked.report is not None:
+            n = checked.report.counts
+            click.echo(f"validated: {n['warning']} warning(s), {n['info']} info")
+        if checked.reasoning is not None:
+            click.echo(f"reasoned: consistent, {len(checked.reasoning.inferred)} inferred "
+                       "type(s)")
+        seconds = published.manifest["seconds"]
+        click.echo("took " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()
+                                       if k != "total"))
+    finally:
+        published.release()

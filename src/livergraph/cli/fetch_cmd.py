@@ -8,6 +8,16 @@ import click
 from livergraph.cli.options import paths_for, root_option
 
 
+def _seconds(value: float) -> float:
+    """--timeout checked (nan, inf and numbers not above 0 refused)."""
+    from livergraph.errors import UnreadableInput
+    from livergraph.io.http import check_timeout
+    try:
+        return check_timeout(value) or 60.0
+    except UnreadableInput as exc:
+        raise click.BadParameter(exc.message, param_hint="--timeout") from None
+
+
 @click.group("fetch")
 def command():
     """Download records from online registries (the only command that goes online).
@@ -36,9 +46,14 @@ def command():
               help="Retries per page on HTTP 429/5xx or a dropped connection, with "
                    "exponential back-off (Retry-After is honoured).")
 @click.option("--restart", is_flag=True,
-              help="Ignore the saved state and start again from the first page.")
+              help="Ignore the saved state, remove the pages saved, and start again from the "
+                   "first page.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, metavar="SECONDS",
+              callback=lambda ctx, param, value: _seconds(value),
+              help="Give up on a page when the registry has not finished answering after "
+                   "this long (then retry).")
 def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages, delay,
-          retries, restart):
+          retries, restart, timeout):
     """Page through the ClinicalTrials.gov API v2 search and save each page as JSON.
 
     Pages are written atomically to OUTPUT/page-0001.json …; OUTPUT/.fetch-state.json keeps
@@ -51,7 +66,7 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
 
     out_dir = out_dir or paths_for(root).dist / "ctgov"
     fetcher = Fetcher(base_url=base_url or DEFAULT_BASE_URL, delay=delay, retries=retries,
-                      user_agent=f"livergraph/{__version__}")
+                      timeout=timeout, user_agent=f"livergraph/{__version__}")
     bar = {"bar": None, "pos": 0}
 
     def progress(page, studies, total):
@@ -65,6 +80,10 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
     try:
         result = fetch(condition, intervention, out_dir, fetcher=fetcher, page_size=page_size,
                        max_pages=max_pages, restart=restart, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the pages saved so far are kept; run the same command to "
+                   "resume", err=True)
+        raise click.exceptions.Exit(130) from None
     finally:
         if bar["bar"] is not None:
             bar["bar"].__exit__(None, None, None)

@@ -39,7 +39,24 @@ def command():
 
     \b
     livergraph import ctgov downloads/ctgov/*.json
+    livergraph import ictrp ICTRP-Results.xml ChiCTR2000034346.xml
     """
+
+
+def _dry_run_report(added: list[str], changed: list[str], removed: list[str],
+                    unchanged: int) -> None:
+    """What a --dry-run would have written (nothing was)."""
+    for label, paths in (("would add", added), ("would change", changed),
+                         ("would remove", removed)):
+        for path in paths:
+            click.echo(f"{label}: {path}")
+    click.echo(f"dry run: {len(added)} file(s) would be added, {len(changed)} changed, "
+               f"{len(removed)} removed, {unchanged} left alone; nothing was written")
+
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True,
+    help="Print what would be added, changed and left alone; write nothing.")
 
 
 @command.command("ctgov")
@@ -49,9 +66,10 @@ def command():
 @click.option("--strict", is_flag=True,
               help="Import nothing if any file or record is bad (default: import the good "
                    "ones and report the bad).")
+@dry_run_option
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
-def ctgov(root, data_dir, strict, files):
+def ctgov(root, data_dir, strict, dry_run, files):
     """Import ClinicalTrials.gov API v2 JSON (single studies or search pages) into
     data/registry/.
 
@@ -67,7 +85,7 @@ def ctgov(root, data_dir, strict, files):
     data_dir = data_dir or paths.data
     with StudyProgress("importing") as progress:
         result = import_files(list(files), data_dir, paths.ontology, strict=strict,
-                              progress=progress)
+                              progress=progress, dry_run=dry_run)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in result.errors:
@@ -83,10 +101,71 @@ def ctgov(root, data_dir, strict, files):
                        "(curated kept)")
     for nct in result.skipped:
         click.echo(f"skipped: {nct} is older than the version already in data/registry/raw/")
+    if dry_run:
+        _dry_run_report(result.added, result.changed, result.removed, len(result.unchanged))
     click.echo(f"{result.studies} record(s) read: {len(result.imported)} imported or updated, "
                f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped, "
                f"{len(result.errors)} bad; {len(result.written)} file(s) written; "
                f"{sum(len(v) for v in result.disagreements.values())} disagreement(s) with "
                "curated data")
+    if result.errors:
+        raise click.exceptions.Exit(result.exit_code or EXIT_INVALID)
+
+
+@command.command("ictrp")
+@root_option
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Data directory to import into (default: ROOT/data).")
+@click.option("--strict", is_flag=True,
+              help="Import nothing if any file or record is bad (default: import the good "
+                   "ones and report the bad).")
+@dry_run_option
+@click.option("--retrieved", default=None, metavar="YYYY-MM-DD",
+              help="Date of records that carry none (a ChiCTR record XML has no "
+                   "Last_Refreshed_on): the day you downloaded them.")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+def ictrp(root, data_dir, strict, dry_run, retrieved, files):
+    """Import WHO ICTRP Search Portal XML exports (2020 and 2024 element sets) and ChiCTR
+    record XML into data/registry/.
+
+    Each record is kept as a dated snapshot (data/registry/snapshots/TrialID/DATE.xml) and
+    mapped to a registration (data/registry/ictrp/registrations/); registrations that name each
+    other in their secondary ids, or share a EudraCT number, become one trial with the evidence
+    recorded; look-alike registrations are listed as duplicate candidates (query
+    registrations), never merged. Re-importing the same records changes no file. Exit 1 if a
+    record is bad, 2 if a file cannot be read.
+    """
+    from livergraph.errors import DataError
+    from livergraph.registry.ictrp.fields import parse_date
+    from livergraph.registry.ictrp.importer import import_files
+
+    if retrieved is not None:
+        try:
+            retrieved = parse_date(retrieved, "--retrieved")
+        except DataError as exc:
+            raise click.BadParameter(exc.message, param_hint="--retrieved") from None
+    paths = paths_for(root)
+    data_dir = data_dir or paths.data
+    result = import_files(list(files), data_dir, strict=strict, dry_run=dry_run,
+                          retrieved=retrieved)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    if strict and result.errors:
+        click.echo(f"nothing imported (--strict): {len(result.errors)} bad file(s) or "
+                   f"record(s) among {result.records} record(s)", err=True)
+        raise click.exceptions.Exit(result.exit_code)
+    for tid in result.skipped:
+        click.echo(f"skipped: {tid} is older than the snapshot already kept")
+    changes = result.changes
+    if dry_run and changes is not None:
+        _dry_run_report(changes.added, changes.changed, changes.removed, len(changes.unchanged))
+    click.echo(f"{result.records} record(s) read: {len(result.imported)} new snapshot(s), "
+               f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped, "
+               f"{len(result.errors)} bad; {result.trials} trial(s), {result.candidates} "
+               f"duplicate candidate(s); {len(result.written)} file(s) "
+               f"{'would be ' if dry_run else ''}written")
     if result.errors:
         raise click.exceptions.Exit(result.exit_code or EXIT_INVALID)

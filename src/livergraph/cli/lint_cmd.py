@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-
 import click
 
-from livergraph.errors import EXIT_INVALID
 from livergraph.cli.options import data_option, paths_for, root_option
+from livergraph.errors import EXIT_INVALID
 
 
 @click.command("lint")

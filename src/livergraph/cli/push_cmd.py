@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from livergraph.cli.options import check_options, data_option, paths_for, root_option
+from livergraph.cli.options import graph_source_options, open_graph
 
 
 @click.command("push")
@@ -18,10 +18,8 @@ from livergraph.cli.options import check_options, data_option, paths_for, root_o
                    "or add to it with one POST.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Give up when the server has not answered after this long (default 300).")
-@root_option
-@data_option
-@check_options
-def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate, no_reason):
+@graph_source_options
+def command(endpoint, graph_name, replace, timeout, root, data_dir, build_dir, no_rebuild):
     """Load the knowledge graph into a triple store (SPARQL 1.1 Graph Store Protocol).
 
     \b
@@ -29,29 +27,25 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, no_validate,
     LIVERGRAPH_USER=admin LIVERGRAPH_PASSWORD=... livergraph push \\
         --endpoint http://localhost:3030/livergraph/data
 
-    The graph is built, validated and reasoned over as `livergraph build` does it; a graph with
-    violations is not pushed. Credentials are read from the environment only: LIVERGRAPH_TOKEN (a bearer token), or
+    The graph is the one `livergraph build` published (rebuilt once first when an input changed;
+    --no-rebuild: exit 3 instead); a graph with violations is never published, so never pushed. Credentials are read from the environment only: LIVERGRAPH_TOKEN (a bearer token), or
     LIVERGRAPH_USER and LIVERGRAPH_PASSWORD. Exit 2 when the store cannot be reached or refuses,
     with the HTTP status and what the server said.
     """
-    from livergraph import __version__
-    from livergraph.model.description import graph_iri
-    from livergraph.export.formats import FORMATS, build_parts, to_string
+    from livergraph.export.formats import FORMATS
     from livergraph.export.push import check_endpoint, credentials, probe, push
 
     check_endpoint(endpoint)
     credentials()  # refuse a half-set environment before building
     probe(endpoint)  # and an endpoint where nothing listens
-    paths = paths_for(root)
-    data = data_dir or paths.data
-    parts = build_parts(paths.ontology, data,
-                        shapes_dir=None if no_validate else paths.shapes,
-                        reason=not no_reason)
-    graph = graph_name or str(graph_iri(__version__))
-    body = to_string(parts, "turtle").encode("utf-8")
+    kg = open_graph(root, data_dir, build_dir, no_rebuild)
+    graph = graph_name or kg.manifest["graph"]
+    text = kg.export("turtle")
+    assert text is not None
+    body = text.encode("utf-8")
     result = push(body, endpoint=endpoint, graph=graph,
                   mode="replace" if replace else "append",
                   content_type=FORMATS["turtle"].media_type + "; charset=utf-8", timeout=timeout)
     verb = "replaced" if replace else "added to"
-    click.echo(f"{verb} <{graph}> at {endpoint}: {len(parts.merged())} triples "
+    click.echo(f"{verb} <{graph}> at {endpoint}: {kg.published.triples} triples "
                f"({result.bytes_sent} bytes of Turtle; HTTP {result.status})")

@@ -13,7 +13,7 @@ from livergraph.cli.options import output_option, paths_for, root_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @output_option("default: only print the summary; with -o, write the graph with its inferences "
                "as Turtle")
-@click.option("--whole-graph", is_flag=True,
+@click.option("--whole-graph", is_flag=True, hidden=True,
               help="hand HermiT every record rather than one representative per kind of record "
                    "(the same result, much slower on large data; for checking)")
 def command(root, files, output, whole_graph):
@@ -27,9 +27,9 @@ def command(root, files, output, whole_graph):
 
     Inferred types are added as `?x a C` and marked `?x lg:inferredType C`.
     """
-    from livergraph.reason.hermit import add_inferred, reason
-    from livergraph.io.turtle import write_turtle
     from livergraph.io.atomic import write_atomic
+    from livergraph.io.turtle import write_turtle
+    from livergraph.reason.hermit import add_inferred, reason
     from livergraph.validate.shacl import compact, read_graph
 
     paths = paths_for(root)

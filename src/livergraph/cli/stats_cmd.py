@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 import click
 
+from livergraph.cli.options import format_option
 from livergraph.cli.viz_cmd import graph_options, load_graph
 
 
@@ -16,9 +17,8 @@ def _short(text: str, width: int = 48) -> str:
 @graph_options
 @click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True,
               help="How many hubs to list per kind.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-def command(root, data_dir, graph_file, lang, top, fmt):
+@format_option(("text", "json"), "text", "Output format.", without_aliases=("json",))
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, top, fmt):
     """What the graph holds, and its hubs.
 
     Counts the records by class, the network's nodes by kind, trials by status and edges by
@@ -27,9 +27,15 @@ def command(root, data_dir, graph_file, lang, top, fmt):
     and components leave out the source documents (every record links to the article it was
     read from, which would otherwise be the hub of everything).
     """
-    from livergraph.viz.view import KINDS, counts_by_class, kind_name, network_stats, to_networkx
+    from livergraph.viz.view import (
+        KINDS,
+        counts_by_class,
+        kind_name,
+        network_stats,
+        to_networkx,
+    )
 
-    rdf_graph = load_graph(root, data_dir, graph_file)
+    rdf_graph = load_graph(root, data_dir, graph_file, build_dir, no_rebuild)
     classes = counts_by_class(rdf_graph)
     G = to_networkx(rdf_graph, lang)
     stats = network_stats(G, top=top)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
+from livergraph.cli.options import format_option, output_option, paths_for, root_option
 from livergraph.errors import EXIT_INVALID
-from livergraph.cli.options import output_option, paths_for, root_option
 
 
 @click.command("validate", epilog="Exit codes: 0 the graph conforms (warnings and info allowed); "
@@ -14,12 +14,11 @@ from livergraph.cli.options import output_option, paths_for, root_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Directory of SHACL shapes (*.ttl) (default: ROOT/shapes).")
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
-              show_default=True,
-              help="text: a report grouped by data file and record; turtle: the standard SHACL "
-                   "validation report; json: for tools.")
+@format_option(("text", "turtle", "json"), "text",
+               "text: a report grouped by data file and record; turtle (ttl): the standard "
+               "SHACL validation report; json: for tools.", without_aliases=("json",))
 @output_option("default: standard output")
-@click.option("--plain", is_flag=True,
+@click.option("--plain", is_flag=True, hidden=True,
               help="run pySHACL over the whole graph, the reference the default engine is "
                    "tested against (the same results; much slower on large graphs)")
 def command(root, files, shapes_dir, fmt, output, plain):

@@ -5,23 +5,20 @@ from pathlib import Path
 
 import click
 
-from livergraph.cli.options import paths_for, root_option
+from livergraph.cli.options import graph_source_options, lang_option, open_graph
 
 
 def graph_options(f):
-    """--data / --graph / --lang, shared by viz and stats."""
-    f = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of labels: English, or Chinese (zh-Hant).")(f)
+    """--root / --data / --build-dir / --no-rebuild / --graph / --lang, shared by viz and stats."""
+    f = lang_option("Language of labels")(f)
     f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, help="Read a built graph (Turtle, e.g. dist/livergraph.ttl) "
-                                        "instead of building from the data.")(f)
-    f = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                     default=None, help="Curated data directory (default: ROOT/data).")(f)
-    return root_option(f)
+                     default=None, help="Read a graph from this Turtle file instead of the "
+                                        "published build.")(f)
+    return graph_source_options(f)
 
 
-def load_graph(root, data_dir, graph_file):
-    """The RDF graph: parsed from --graph, else built from the ontology and the data."""
+def load_graph(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
+    """The RDF graph: parsed from --graph, else the published build's (rebuilt when stale)."""
     if graph_file is not None:
         from rdflib import Graph
 
@@ -34,44 +31,7 @@ def load_graph(root, data_dir, graph_file):
         except Exception as exc:  # rdflib raises many kinds for a bad file
             raise UnreadableInput(f"not readable as Turtle: {exc}", file=str(graph_file),
                                   hint="pass a file written by `livergraph build`") from None
-    from livergraph.model.build import build
-    paths = paths_for(root)
-    return build(paths.ontology, data_dir or paths.data).graph
-
-
-def construct_subgraph(rdf_graph, query: str):
-    """Run a CONSTRUCT (or DESCRIBE) query; the result graph. Exit 2 for anything else."""
-    from livergraph.errors import UnreadableInput
-    from livergraph.namespaces import PREFIXES
-    text = query
-    candidate = Path(query)
-    if "\n" not in query and len(query) < 4096 and candidate.suffix == ".rq" \
-            and candidate.is_file():
-        text = candidate.read_text(encoding="utf-8")
-    try:
-        result = rdf_graph.query(text, initNs=PREFIXES)
-    except Exception as exc:
-        raise UnreadableInput(f"the query does not parse or run: {exc}",
-                              hint="write a SPARQL CONSTRUCT query; the prefixes lg:, lgc:, "
-                                   "trial: ... are predeclared") from None
-    if result.type not in ("CONSTRUCT", "DESCRIBE"):
-        raise UnreadableInput(f"--query needs a CONSTRUCT or DESCRIBE query, not {result.type}",
-                              hint="CONSTRUCT { ?t lg:leadSponsor ?s } WHERE "
-                                   "{ ?t lg:leadSponsor ?s }")
-    return result.graph
-
-
-def select_nodes(projection, subgraph) -> set[str]:
-    """The network nodes a query result mentions (collapsed resources count for their owner)."""
-    from rdflib import URIRef
-    chosen = set()
-    for triple in subgraph:
-        for term in triple:
-            if isinstance(term, URIRef):
-                node = projection.node_for(term)
-                if node is not None:
-                    chosen.add(node)
-    return chosen
+    return open_graph(root, data_dir, build_dir, no_rebuild).graph
 
 
 @click.command("viz")
@@ -88,7 +48,11 @@ def select_nodes(projection, subgraph) -> set[str]:
 @click.option("--query", metavar="'CONSTRUCT …'",
               help="Show only what a SPARQL CONSTRUCT query selects (text, or a .rq file): the "
                    "records and terms its result mentions, and the relations among them.")
-def command(root, data_dir, graph_file, lang, output, open_page, focus, depth, query):
+@click.option("--report-link", metavar="PATH|URL", default=None,
+              help="Link the page to the evidence report (e.g. report.html, as written by "
+                   "`livergraph report`): a path relative to the page, or an http(s) URL.")
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, open_page, focus,
+            depth, query, report_link):
     """Draw the graph as one interactive HTML page that works offline.
 
     Trials, studies, sponsors, cell sources, conditions, routes, outcome measures and
@@ -102,36 +66,17 @@ def command(root, data_dir, graph_file, lang, output, open_page, focus, depth, q
     livergraph viz -o livergraph.html --open
     livergraph viz --focus NCT01220492 --depth 2
     livergraph viz --query 'CONSTRUCT { ?t lg:leadSponsor ?s } WHERE { ?t lg:leadSponsor ?s }'
-    """
-    from livergraph.errors import DataError, UnreadableInput
-    from livergraph.viz.view import KINDS, kind_name, neighbourhood, find_node, project
-    from livergraph.viz.page import render_html
+    livergraph viz --report-link report.html
 
-    rdf_graph = load_graph(root, data_dir, graph_file)
-    projection = project(rdf_graph, lang)
-    G = projection.graph
-    heading = "livergraph"
-    if query:
-        chosen = select_nodes(projection, construct_subgraph(rdf_graph, query))
-        if not chosen:
-            raise DataError("the query's result mentions no trial, study, organization, "
-                            "publication or term of the network",
-                            hint="CONSTRUCT triples about records such as ?trial or ?sponsor")
-        G = G.subgraph(chosen).copy()
-        heading += " · query"
-    if focus:
-        centres = []
-        for text in focus:
-            node = find_node(G, text)
-            if node is None:
-                raise UnreadableInput(f"--focus {text!r} is not a node of the graph",
-                                      hint="give an NCT number (NCT01220492), a CURIE "
-                                           "(org:beijing-302-hospital) or an exact label")
-            centres.append(node)
-        G = G.subgraph(neighbourhood(G, centres, depth)).copy()
-        heading += " · " + ", ".join(G.nodes[c]["label"] for c in centres) + f" (±{depth})"
-    kind_names = {k: kind_name(k, lang, rdf_graph) for k in KINDS}
-    page = render_html(G, lang=lang, heading=heading, kind_names=kind_names)
+    With --focus, a hop goes from record to record (trial, study, publication, sponsor); shared
+    terms such as a condition or a cell type are shown but never walked through. The focus is
+    selected and centred in the page.
+    """
+    from livergraph.viz.draw import draw
+    drawing = draw(load_graph(root, data_dir, graph_file, build_dir, no_rebuild), lang=lang,
+                   focus=focus, depth=depth, query=query, report_link=report_link)
+    page = drawing.page
+    G = drawing.graph
     if str(output) == "-":
         sys.stdout.write(page)
         return

@@ -22,18 +22,19 @@ which pyld ignores when it expands an in-memory document.
 from __future__ import annotations
 
 import io
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Callable
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from typing import IO
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
 
+from livergraph.io.turtle import write_turtle
 from livergraph.model.description import DCAT, VOID, graph_iri, is_description_subject
 from livergraph.namespaces import LG, PREFIXES, RECORD_SEGMENTS
-from livergraph.io.turtle import write_turtle
 
 #: Prefixes written in exports: livergraph's own, plus the vocabularies of the description.
 EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}
@@ -294,159 +295,17 @@ def write_rdfxml(parts: Parts, out: IO[str]) -> None:
 
 
 def write_jsonld(parts: Parts, out: IO[str], context: dict | None = None) -> None:
-    from livergraph.model.schema import schema_from_graph
-    if context is None:
-        context = jsonld_context(schema_from_graph(parts.ontology))
-    doc = jsonld_document(canonical(parts.merged()), context)
-    out.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    """JSON-LD with the livergraph @context (``livergraph.export.jsonld``)."""
+    from livergraph.export.jsonld import write_jsonld as write_document
+    write_document(parts, out, context)
 
 
-# -- JSON-LD -------------------------------------------------------------------------------------
-
-_GEN_DELIMS = tuple(":/?#[]@")
-_RANGE_TYPES = (XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.boolean, XSD.duration,
-                XSD.date, XSD.anyURI)
-
-
-def _context_prefixes() -> dict[str, str]:
-    """Prefixes usable in compact IRIs: JSON-LD 1.1 only treats a term as a prefix when its IRI
-    ends with a general delimiter. Record segments (trial:, arm:, issue: …) are left out: three
-    of them (arm, issue, source) are also data keys, and a term cannot be both."""
-    return {p: ns for p, ns in sorted(EXPORT_PREFIXES.items())
-            if p not in RECORD_SEGMENTS and ns.endswith(_GEN_DELIMS)}
-
-
-def jsonld_context(schema) -> dict:
-    """The JSON-LD @context generated from the ontology: one term per data key (its YAML name),
-    coerced as its rdfs:range says, and one per class; language strings as language maps."""
-    prefixes = _context_prefixes()
-    ctx: dict = {"id": "@id", "type": "@type"}
-    ctx.update(prefixes)
-    terms: dict[str, object] = {}
-    for cls in sorted(schema.classes):
-        if str(cls).startswith(str(LG)):
-            terms[str(cls)[len(str(LG)):]] = _curie(cls, prefixes)
-    for key, prop in sorted(schema.properties.items()):
-        if key in prefixes or key in ("id", "type"):
-            raise ValueError(f"data key {key!r} clashes with a JSON-LD prefix")
-        definition: dict = {"@id": _curie(prop.iri, prefixes)}
-        if prop.kind == "object":
-            definition["@type"] = "@id"
-        elif prop.range == RDF.langString:
-            definition["@container"] = "@language"
-        elif prop.range in _RANGE_TYPES:
-            definition["@type"] = _curie(prop.range, prefixes)
-        terms[key] = definition
-    ctx.update(sorted(terms.items()))
-    return ctx
-
-
-def _curie(iri, prefixes: dict[str, str]) -> str:
-    s = str(iri)
-    best = ""
-    for p, ns in prefixes.items():
-        if s.startswith(ns) and len(ns) > len(prefixes.get(best, "")) and len(s) > len(ns):
-            best = p
-    return f"{best}:{s[len(prefixes[best]):]}" if best else s
-
-
-class _Compactor:
-    def __init__(self, context: dict):
-        self.prefixes = {k: v for k, v in context.items()
-                         if isinstance(v, str) and not k.startswith("@") and v.endswith(_GEN_DELIMS)
-                         and k not in ("id", "type")}
-        self.by_iri: dict[str, tuple[str, dict]] = {}
-        self.classes: dict[str, str] = {}
-        for key, value in context.items():
-            if isinstance(value, dict):
-                self.by_iri[self.expand(value["@id"])] = (key, value)
-            elif isinstance(value, str) and key not in self.prefixes and not key.startswith("@") \
-                    and key not in ("id", "type"):
-                self.classes[self.expand(value)] = key
-
-    def expand(self, text: str) -> str:
-        prefix, sep, rest = text.partition(":")
-        if sep and prefix in self.prefixes:
-            return self.prefixes[prefix] + rest
-        return text
-
-    def iri(self, node) -> str:
-        """An IRI or blank node as written in an @id position (relative to @base, or a CURIE)."""
-        if isinstance(node, BNode):
-            return f"_:{node}"
-        return _curie(node, self.prefixes)
-
-    def vocab(self, iri) -> str:
-        """An IRI in a vocabulary position (a key, a type)."""
-        return self.classes.get(str(iri)) or _curie(iri, self.prefixes)
-
-    def value(self, o, coerce: str | None):
-        if isinstance(o, (URIRef, BNode)):
-            return self.iri(o) if coerce == "@id" else {"@id": self.iri(o)}
-        if o.language:
-            return {"@value": str(o), "@language": o.language}
-        dt = o.datatype
-        if dt is None or dt == XSD.string:
-            return str(o) if coerce is None else {"@value": str(o)}
-        if coerce is not None and coerce != "@id" and self.expand(coerce) == str(dt):
-            return str(o)
-        return {"@value": str(o), "@type": self.vocab(dt)}
-
-    def node(self, s, pos: list) -> dict:
-        out: dict = {"id": self.iri(s)}
-        types = sorted(self.vocab(o) for p, o in pos if p == RDF.type)
-        if types:
-            out["type"] = types if len(types) > 1 else types[0]
-        grouped: dict = {}
-        for p, o in pos:
-            if p != RDF.type:
-                grouped.setdefault(p, []).append(o)
-        entries: dict[str, object] = {}
-        for p, objs in grouped.items():
-            objs = sorted(objs, key=_term_key)
-            term = self.by_iri.get(str(p))
-            fallback = []
-            if term is not None and term[1].get("@container") == "@language":
-                langmap: dict[str, list[str]] = {}
-                for o in objs:
-                    if isinstance(o, Literal) and o.language:
-                        langmap.setdefault(o.language, []).append(str(o))
-                    else:
-                        fallback.append(o)
-                if langmap:
-                    entries[term[0]] = {lang: v if len(v) > 1 else v[0]
-                                        for lang, v in sorted(langmap.items())}
-            elif term is not None:
-                entries[term[0]] = _one_or_many([self.value(o, term[1].get("@type"))
-                                                 for o in objs])
-            else:
-                fallback = objs
-            if fallback:
-                entries[_curie(p, self.prefixes)] = _one_or_many(
-                    [self.value(o, None) for o in fallback])
-        out.update(sorted(entries.items()))
-        return out
-
-
-def _one_or_many(values: list):
-    return values[0] if len(values) == 1 else values
-
-
-def jsonld_document(graph: Graph, context: dict) -> dict:
-    """A compact JSON-LD document of ``graph``: one node object per subject, sorted."""
-    comp = _Compactor(context)
-    by_subject: dict = {}
-    for s, p, o in graph:
-        by_subject.setdefault(s, []).append((p, o))
-    nodes = [comp.node(s, by_subject[s]) for s in sorted(by_subject, key=_term_key)]
-    return {"@context": context, "@graph": nodes}
-
-
-def context_text(schema) -> str:
-    """The published context file (ontology/context.jsonld): one term a line."""
-    ctx = jsonld_context(schema)
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in ctx.items()]
-    return '{\n "@context": {\n' + ",\n".join(lines) + "\n }\n}\n"
+def __getattr__(name: str):
+    """``jsonld_context``, ``jsonld_document`` and ``context_text`` live in export.jsonld."""
+    if name in ("jsonld_context", "jsonld_document", "context_text", "CONTEXT_IRI"):
+        from livergraph.export import jsonld
+        return getattr(jsonld, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- the registry --------------------------------------------------------------------------------
@@ -462,7 +321,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     "turtle": Format(write_turtle_export, "text/turtle", ".ttl", "Turtle, canonical"),
     "nt": Format(write_ntriples, "application/n-triples", ".nt", "N-Triples, sorted lines"),
-    "jsonld": Format(write_jsonld, "application/ld+json", ".jsonld",
+    "json-ld": Format(write_jsonld, "application/ld+json", ".jsonld",
                      "JSON-LD with the livergraph @context"),
     "trig": Format(write_trig, "application/trig", ".trig",
                    "TriG: ontology, data and inferred statements in named graphs"),
@@ -473,7 +332,9 @@ FORMATS: dict[str, Format] = {
 
 
 def write(parts: Parts, fmt: str, out: IO[str]) -> None:
-    FORMATS[fmt].writer(parts, out)
+    """Write ``parts`` in ``fmt`` (a name or an alias of ``livergraph.io.formats``)."""
+    from livergraph.io.formats import canonical
+    FORMATS[canonical(fmt)].writer(parts, out)
 
 
 def to_string(parts: Parts, fmt: str) -> str:
@@ -487,10 +348,10 @@ def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = Fals
     against ``shapes_dir`` when given, reasoned when ``reason``), split into its named graphs.
     The description's void:triples counts every statement, inferred ones included."""
     from livergraph import __version__
-    from livergraph.model.description import set_triple_count
     from livergraph.errors import DataError
-    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
+    from livergraph.model.description import set_triple_count
     from livergraph.model.schema import load_ontology_graph
+    from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
     try:
         graph = build_checked(ontology_path, data_dir, shapes_dir=shapes_dir,
                               reason=reason).graph
@@ -501,3 +362,35 @@ def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = Fals
     total = sum(len(g) for g in (parts.description, parts.ontology, parts.data, parts.inferred))
     set_triple_count(parts.description, total)
     return parts
+
+
+def export_text(parts: Parts, fmt: str) -> str:
+    """``parts`` in the RDF format ``fmt`` (a name or alias), as text."""
+    return to_string(parts, fmt)
+
+
+def parts_from_nquads(path, version: str) -> Parts:
+    """The parts of a published build, read back from its N-Quads file (the description in
+    the default graph, the other parts in their named graphs)."""
+    from rdflib import Dataset
+    dataset = Dataset()
+    dataset.parse(path, format="nquads")
+    parts = Parts(version)
+    by_name = {str(parts.graph_name(p)): p for p in PART_NAMES}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = str(g.identifier if hasattr(g, "identifier") else g) if g is not None else ""
+        getattr(parts, by_name.get(name, "description")).add((s, p, o))
+    return parts
+
+
+def network_text(graph: Graph, fmt: str, lang: str = "en") -> str:
+    """The network view of ``graph`` as GraphML or GEXF text."""
+    import tempfile
+    from pathlib import Path
+
+    from livergraph.viz import view
+    writer = view.write_graphml if fmt == "graphml" else view.write_gexf
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"graph.{fmt}"
+        writer(graph, path, lang)
+        return path.read_text(encoding="utf-8")

@@ -13,21 +13,22 @@ Any store that speaks the protocol works (Oxigraph ``/store``, Apache Jena Fusek
 Credentials come from the environment only, never from the command line (where they would end
 up in the shell history and the process list): ``LIVERGRAPH_TOKEN`` (sent as a bearer token) or
 ``LIVERGRAPH_USER`` and ``LIVERGRAPH_PASSWORD`` (HTTP Basic, or Digest when the server asks for
-it, as Virtuoso does). Errors say whether the server could not be reached or refused, with the
+it, as Virtuoso does). They are never sent over plain http to another machine (loopback is
+fine) unless ``LIVERGRAPH_ALLOW_INSECURE_AUTH=1``, and never to another host a redirect points
+at; the exchange is bounded in time and size (livergraph.io.http). Errors say whether the server could not be reached or refused, with the
 HTTP status and the start of its answer, and exit 2.
 """
 from __future__ import annotations
 
-import base64
 import os
-import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Mapping
 
 from livergraph.errors import UnreadableInput
+from livergraph.io.http import (Credentials, HttpStatusError, HttpUnreachable, Limits,
+                                auth_header, check_timeout, check_url, insecure_auth_allowed,
+                                request, safe_text)
 
 TOKEN_ENV = "LIVERGRAPH_TOKEN"
 USER_ENV = "LIVERGRAPH_USER"
@@ -55,15 +56,19 @@ def store_url(endpoint: str, graph: str) -> str:
 
 
 def check_endpoint(endpoint: str) -> None:
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnreadableInput(f"not an http(s) URL: {endpoint!r}",
+    """A usable http(s) URL without credentials in it, or UnreadableInput saying why not."""
+    try:
+        check_url(endpoint, "endpoint URL")
+    except UnreadableInput as exc:
+        if "user name or password" in exc.message:
+            raise UnreadableInput("the endpoint URL holds a user name or password",
+                                  hint=f"remove it from the URL and set {USER_ENV} and "
+                                       f"{PASSWORD_ENV} (or {TOKEN_ENV}) in the environment") \
+                from None
+        raise UnreadableInput(exc.message.replace("malformed endpoint URL", "not an http(s) "
+                                                  "URL (malformed)"),
                               hint="give the store's Graph Store Protocol URL, e.g. "
-                                   "http://127.0.0.1:7878/store (Oxigraph)")
-    if parts.username or parts.password:
-        raise UnreadableInput("the endpoint URL holds a user name or password",
-                              hint=f"remove it from the URL and set {USER_ENV} and "
-                                   f"{PASSWORD_ENV} (or {TOKEN_ENV}) in the environment")
+                                   "http://127.0.0.1:7878/store (Oxigraph)") from None
 
 
 def probe(endpoint: str, timeout: float = 10.0) -> None:
@@ -101,58 +106,48 @@ def credentials(env: Mapping[str, str] | None = None) -> tuple[str, str | None, 
     return "none", None, None
 
 
-def _opener(endpoint: str, creds) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
+def _as_credentials(creds: tuple[str, str | None, str | None]) -> Credentials | None:
     kind, who, secret = creds
-    headers: dict[str, str] = {}
-    handlers: list = []
-    if kind == "bearer":
-        headers["Authorization"] = f"Bearer {who}"
-    elif kind == "basic":
-        # Basic up front (one request for a large body); Digest if the server asks for it
-        raw = f"{who}:{secret}".encode("utf-8")
-        headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, endpoint, who, secret)
-        handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
-    return urllib.request.build_opener(*handlers), headers
+    return None if kind == "none" or who is None else Credentials(kind, who, secret)
+
+
+def _opener(endpoint: str, creds: tuple[str, str | None, str | None]) \
+        -> tuple[None, dict[str, str]]:
+    """The pre-emptive Authorization header for ``creds`` (kept for callers of the old API;
+    the request itself goes through livergraph.io.http)."""
+    return None, auth_header(_as_credentials(creds))
 
 
 def push(body: bytes, *, endpoint: str, graph: str, mode: str = "replace",
          content_type: str = "text/turtle; charset=utf-8", timeout: float | None = None,
-         env: Mapping[str, str] | None = None) -> PushResult:
+         env: Mapping[str, str] | None = None, allow_insecure_auth: bool = False,
+         max_bytes: int = 16 * 1024 * 1024) -> PushResult:
     """Send ``body`` (RDF in ``content_type``) to the named graph ``graph`` of the store at
-    ``endpoint``: one PUT to replace the graph, or one POST to add to it."""
+    ``endpoint``: one PUT to replace the graph, or one POST to add to it. Credentials are never
+    sent over plain http to another machine unless ``allow_insecure_auth`` (or
+    LIVERGRAPH_ALLOW_INSECURE_AUTH=1), nor to another host a redirect points at."""
     if mode not in MODES:
         raise ValueError(mode)
     check_endpoint(endpoint)
+    seconds = check_timeout(timeout) or DEFAULT_TIMEOUT
     method = "PUT" if mode == "replace" else "POST"
     url = store_url(endpoint, graph)
-    opener, headers = _opener(endpoint, credentials(env))
-    request = urllib.request.Request(url, data=body, method=method, headers={
-        "Content-Type": content_type, "User-Agent": USER_AGENT, **headers})
+    creds = _as_credentials(credentials(env))
     try:
-        with opener.open(request, timeout=timeout or DEFAULT_TIMEOUT) as response:
-            status = response.status
-            response.read()
-    except urllib.error.HTTPError as exc:
-        raise refused(endpoint, method, exc.code, exc.reason, _read(exc)) from None
-    except urllib.error.URLError as exc:
-        raise unreachable(endpoint, exc.reason) from None
-    except (OSError, ValueError) as exc:  # reset, timeout, bad port ...
-        raise unreachable(endpoint, exc) from None
-    return PushResult(method, url, status, graph, len(body))
-
-
-def _read(exc: urllib.error.HTTPError) -> bytes:
-    try:
-        return exc.read() or b""
-    except OSError:
-        return b""
+        response = request(method, url, body=body, headers={
+            "Content-Type": content_type, "User-Agent": USER_AGENT}, credentials=creds,
+            limits=Limits(timeout=seconds, max_bytes=max_bytes),
+            allow_insecure_auth=insecure_auth_allowed(allow_insecure_auth, env), what="store")
+    except HttpStatusError as exc:
+        raise refused(endpoint, method, exc.status, exc.reason, exc.body) from None
+    except HttpUnreachable as exc:
+        raise unreachable(endpoint, exc.message.rsplit(": ", 1)[-1]) from None
+    return PushResult(method, url, response.status, graph, len(body))
 
 
 def excerpt(body: bytes, limit: int = EXCERPT) -> str:
-    text = re.sub(r"\s+", " ", body.decode("utf-8", "replace")).strip()
-    return text if len(text) <= limit else text[:limit] + " ..."
+    """The start of a server's answer, safe to print (no control or escape characters)."""
+    return safe_text(body, limit)
 
 
 def refused(endpoint: str, method: str, status: int, reason, body: bytes) -> UnreadableInput:

@@ -51,7 +51,7 @@ def compact(iri: str, *, brackets: bool = True) -> str:
 
 def expand(curie: str) -> str | None:
     """The IRI for ``prefix:local`` with a known prefix (synonyms accepted), else None."""
-    prefix, sep, local = curie.partition(":")
+    _prefix, sep, local = curie.partition(":")
     if not sep or not _SAFE_LOCAL.match(local):
         return None
     return converter().expand(curie)

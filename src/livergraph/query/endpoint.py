@@ -9,16 +9,17 @@ endpoint.
 """
 from __future__ import annotations
 
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 
+from livergraph.errors import UnreadableInput
+from livergraph.io.http import (HttpError, HttpStatusError, HttpTimeout, HttpUnreachable,
+                                Limits, check_timeout, check_url, redact, request, safe_text)
 from livergraph.query.engine import Answer, QueryError, QueryTimeout, check, check_format, graph_form, syntax_error
 from livergraph.query.render import GRAPH_FORMATS, RESULT_FORMATS
 
 USER_AGENT = "livergraph (SPARQL 1.1 Protocol client)"
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
 
 def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
@@ -27,34 +28,32 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + text
 
 
-def post(url: str, text: str, accept: str, timeout: float | None) -> tuple[str, bytes]:
-    """POST a query (form-encoded, as every SPARQL 1.1 endpoint accepts); (media type, body)."""
+def post(url: str, text: str, accept: str, timeout: float | None,
+         max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
+    """POST a query (form-encoded, as every SPARQL 1.1 endpoint accepts); (media type, body).
+    The whole exchange is bounded by ``timeout`` seconds and ``max_bytes`` (livergraph.io.http)."""
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Accept": accept, "User-Agent": USER_AGENT,
-        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     try:
-        with urllib.request.urlopen(request, timeout=limit) as response:
-            media = response.headers.get_content_type()
-            return media, response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(2000).decode("utf-8", "replace").strip()
-        raise QueryError(f"the SPARQL endpoint {url} answered HTTP {exc.code} {exc.reason}"
-                         + (f": {detail}" if detail else "")) from None
-    except (socket.timeout, TimeoutError):
-        raise QueryTimeout(f"the SPARQL endpoint {url} did not answer within {limit:g} s",
-                           hint="allow more time with --timeout SECONDS") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise QueryTimeout(f"the SPARQL endpoint {url} did not answer within {limit:g} s",
-                               hint="allow more time with --timeout SECONDS") from None
-        raise QueryError(f"cannot reach the SPARQL endpoint {url}: {reason}",
+        response = request("POST", url, body=body, headers={
+            "Accept": accept, "User-Agent": USER_AGENT,
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            limits=Limits(timeout=limit, max_bytes=max_bytes), what="SPARQL endpoint")
+    except HttpStatusError as exc:
+        detail = safe_text(exc.body, 2000)
+        raise QueryError(f"the SPARQL endpoint {redact(url)} answered HTTP {exc.status} "
+                         f"{exc.reason}" + (f": {detail}" if detail else "")) from None
+    except HttpTimeout:
+        raise QueryTimeout(f"the SPARQL endpoint {redact(url)} did not answer within "
+                           f"{limit:g} s", hint="allow more time with --timeout SECONDS") \
+            from None
+    except HttpUnreachable as exc:
+        raise QueryError(f"cannot reach the SPARQL endpoint {redact(url)}: "
+                         f"{exc.message.rsplit(': ', 1)[-1]}",
                          hint="check the URL and that the server is running") from None
-    except ValueError as exc:   # unknown url type
-        raise QueryError(f"not a usable endpoint URL {url!r}: {exc}",
-                         hint="give the endpoint's http:// or https:// URL") from None
+    except HttpError as exc:
+        raise QueryError(exc.message, hint=exc.hint) from None
+    return response.media_type, response.body
 
 
 def _syntax_check(text: str, prefixes: dict[str, str]) -> None:
@@ -75,9 +74,14 @@ def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "t
     import pyoxigraph as ox
 
     from livergraph.query import render as results
-    if not url.lower().startswith(("http://", "https://")):
-        raise QueryError(f"not an HTTP URL: {url!r}",
-                         hint="give the endpoint's URL, e.g. http://127.0.0.1:7878/query")
+    try:
+        check_url(url, "endpoint URL")
+        timeout = check_timeout(timeout)
+    except UnreadableInput as exc:
+        raise QueryError(exc.message if "malformed" not in exc.message else
+                         f"not an HTTP URL: {exc.message}",
+                         hint=exc.hint or "give the endpoint's URL, e.g. "
+                                          "http://127.0.0.1:7878/query") from None
     info = check(text, prefixes, allow_service=allow_service)
     fmt = check_format(info.form, fmt)
     if not info.service:

@@ -1,313 +1,45 @@
-"""SPARQL over the knowledge graph: ad-hoc and named queries, checked before they run.
+"""Answering SPARQL on the published graph, in the format asked for.
 
-* ``analyse`` reads a query's form (SELECT, ASK, CONSTRUCT, DESCRIBE or an update), the prefixes
-  it uses and whether it calls ``SERVICE``, without a full parse;
-* ``check`` refuses SPARQL Update (the graph is read-only), ``SERVICE`` unless allowed, and
-  prefixes that are neither predeclared nor declared in the query;
-* ``run_local`` answers a query on the cached graph (``livergraph.cache``) with pyoxigraph, which
-  opens the cache's on-disk store read-only (or parses an N-Triples file into memory), or with
-  rdflib's engine for cross-checking, optionally in a child process stopped after a timeout;
-* ``named_queries`` / ``find_named`` read the library of questions in ``queries/*.rq``.
+* ``run_local`` answers a query on the published build (``livergraph.publish.artifact``) with
+  pyoxigraph, which opens the build's on-disk store read-only (or loads an N-Triples / N-Quads /
+  Turtle file into memory), or with rdflib's engine for cross-checking, optionally in a child
+  process stopped after a timeout;
+* checking and binding a query live in ``livergraph.query.checks``, the named-query library in
+  ``livergraph.query.named`` (both re-exported here).
 
-Results come back as ``Answer``: the bytes in the format asked for (see ``livergraph.results``)
-and, for ASK, the boolean.
+Results come back as ``Answer``: the bytes in the format asked for (see
+``livergraph.query.render``) and, for ASK, the boolean.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from livergraph.errors import LivergraphError, UnreadableInput
+from livergraph.query.checks import (  # noqa: F401
+    READ_FORMS,
+    UPDATE_KEYWORDS,
+    QueryError,
+    QueryInfo,
+    QueryTimeout,
+    analyse,
+    bind_params,
+    check,
+    parse_param_options,
+    position,
+    skeleton,
+    sparql_term,
+    syntax_error,
+)
+from livergraph.query.named import (  # noqa: F401
+    NamedQuery,
+    find_named,
+    named_queries,
+    parse_named,
+    problems,
+)
 
 ENGINES = ("oxigraph", "rdflib")
-READ_FORMS = ("select", "ask", "construct", "describe")
-UPDATE_KEYWORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add",
-                   "with")
-
-
-class QueryError(LivergraphError):
-    """A query that cannot be run as given (exit 2 unless told otherwise)."""
-
-    def __init__(self, message: str, *, exit_code: int = 2, hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.exit_code = exit_code
-
-
-class QueryTimeout(QueryError):
-    """A query stopped because it ran past its time limit."""
-
-
-# -- reading a query without parsing it -------------------------------------------------------
-
-_TOKENS = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r'|(?P<comment>#[^\n\r]*)', re.S)
-_PNAME = re.compile(r'(?<![\w.\-?$:@])(?P<prefix>(?:[^\W\d_][\w.\-]*)?):(?P<local>[\w.\-:%]*)')
-_PREFIX_DECL = re.compile(r'(?i)\bPREFIX\s+(?P<prefix>(?:[^\W\d_][\w.\-]*)?):')
-_KEYWORD = re.compile(r'(?i)(?<![\w?$:])(' + "|".join(READ_FORMS + UPDATE_KEYWORDS) +
-                      r')(?![\w:])')
-_SERVICE = re.compile(r'(?i)(?<![\w?$:])SERVICE(?![\w:])')
-
-
-def _blank(text: str, start: int, end: int) -> str:
-    return "".join(c if c in "\r\n" else " " for c in text[start:end])
-
-
-def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-@dataclass
-class QueryInfo:
-    form: str | None                         # select | ask | construct | describe | update
-    keyword: str | None                      # the keyword that decided the form
-    declared: dict[str, tuple[int, int]] = field(default_factory=dict)
-    used: list[tuple[str, int, int]] = field(default_factory=list)   # (prefix, line, column)
-    service: tuple[int, int] | None = None   # where SERVICE is first used
-
-
-def skeleton(text: str) -> str:
-    """The query with its strings, IRIs and comments blanked out (same length and lines)."""
-    parts, last = [], 0
-    for m in _TOKENS.finditer(text):
-        parts.append(text[last:m.start()])
-        parts.append(_blank(text, m.start(), m.end()))
-        last = m.end()
-    parts.append(text[last:])
-    return "".join(parts)
-
-
-def analyse(text: str) -> QueryInfo:
-    """The form, prefixes and SERVICE use of a query, read from its tokens (strings, IRIs and
-    comments are skipped)."""
-    skeleton_text = skeleton(text)
-    info = QueryInfo(None, None)
-    decl_spans = []
-    for m in _PREFIX_DECL.finditer(skeleton_text):
-        info.declared.setdefault(m.group("prefix"), position(text, m.start("prefix")))
-        decl_spans.append((m.start(), m.end()))
-    bare = list(skeleton_text)
-    for m in _PNAME.finditer(skeleton_text):
-        if any(a <= m.start() < b for a, b in decl_spans):
-            continue
-        info.used.append((m.group("prefix"), *position(text, m.start())))
-        bare[m.start():m.end()] = " " * (m.end() - m.start())
-    bare_text = "".join(bare)
-    m = _KEYWORD.search(bare_text)
-    if m:
-        word = m.group(1).lower()
-        info.keyword = m.group(1)
-        info.form = word if word in READ_FORMS else "update"
-    s = _SERVICE.search(bare_text)
-    if s:
-        info.service = position(text, s.start())
-    return info
-
-
-def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -> QueryInfo:
-    """Refuse what ``livergraph query`` does not run; return the query's ``QueryInfo``."""
-    info = analyse(text)
-    if info.form == "update":
-        raise QueryError(f"SPARQL Update ({info.keyword.upper()}) is refused: the knowledge graph "
-                         "is read-only here",
-                         hint="change the curated data in data/ and run `livergraph build`; "
-                              "`query` runs SELECT, ASK, CONSTRUCT and DESCRIBE")
-    if info.form is None:
-        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found",
-                         hint="for example: livergraph query 'SELECT ?trial ?status WHERE "
-                              "{ ?trial lg:status ?status }'")
-    known = set(prefixes) | set(info.declared)
-    for prefix, line, col in info.used:
-        if prefix not in known:
-            shown = f"{prefix}:" if prefix else "':' (the empty prefix)"
-            raise QueryError(f"unknown prefix {shown} at line {line}, column {col}",
-                             hint="declare it with PREFIX, or use one of the predeclared "
-                                  "prefixes: " + ", ".join(f"{p}:" for p in sorted(prefixes)))
-    if info.service and not allow_service:
-        line, col = info.service
-        raise QueryError(f"SERVICE (a federated query to a remote endpoint) at line {line}, "
-                         f"column {col} is off by default",
-                         hint="pass --allow-service to let the query call remote endpoints")
-    return info
-
-
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
-_QUOTED = re.compile(r'^"(?:[^"\\\n\r]|\\.)*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^\S+)?$')
-
-
-def sparql_term(value: str, prefixes: dict[str, str]) -> str:
-    """A parameter value as a SPARQL term: ``<iri>``, ``prefix:local`` with a known prefix, an
-    http(s) IRI, a number, ``true``/``false``, a quoted literal, or else a plain string."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">") and _TOKENS.fullmatch(value):
-        return value
-    if re.match(r"^https?://\S+$", value) and not re.search(r'[<>"{}|^`\\]', value):
-        return f"<{value}>"
-    m = _PNAME.fullmatch(value)
-    if m and m.group("prefix") in prefixes:
-        return value
-    if _NUMBER.match(value) or value in ("true", "false") or _QUOTED.match(value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def bind_params(text: str, params: dict[str, str], prefixes: dict[str, str],
-                declared: tuple[str, ...] | None = None) -> str:
-    """The query with each parameter ``name=value`` bound: the values of its ``VALUES ?name
-    { ... }`` line replaced, or a ``VALUES ?name { value }`` added at the start of the WHERE
-    clause. ``declared`` (a named query's ``# param:`` names) limits the names allowed."""
-    for name, value in params.items():
-        name = name.lstrip("?$")
-        if declared is not None and name not in declared:
-            raise QueryError(f"this named query has no parameter {name!r}",
-                             hint=("its parameters: " + ", ".join(declared)) if declared
-                             else "it takes no parameters (# param: none)")
-        bare = skeleton(text)
-        if not re.search(rf"[?$]{re.escape(name)}\b", bare):
-            raise QueryError(f"the query has no variable ?{name} to bind",
-                             hint="--param NAME=VALUE binds the variable ?NAME")
-        term = sparql_term(value, prefixes)
-        values = re.search(rf"(?i)\bVALUES\s+[?$]{re.escape(name)}\s*\{{([^}}]*)\}}", bare)
-        if values:
-            text = text[:values.start(1)] + f" {term} " + text[values.end(1):]
-            continue
-        where = re.search(r"(?i)\bWHERE\s*\{", bare) or re.search(r"\{", bare)
-        if where is None:
-            raise QueryError(f"cannot bind ?{name}: the query has no WHERE clause")
-        text = text[:where.end()] + f" VALUES ?{name} {{ {term} }} " + text[where.end():]
-    return text
-
-
-def parse_param_options(items: tuple[str, ...]) -> dict[str, str]:
-    """``--param NAME=VALUE`` options as a dict."""
-    params = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise QueryError(f"--param {item!r} is not NAME=VALUE",
-                             hint="for example --param study=study:cui-2022")
-        params[name.strip()] = value
-    return params
-
-
-def syntax_error(message: str, text: str, line: int | None = None,
-                 col: int | None = None) -> QueryError:
-    """A QueryError for a parser's message, with the line and column and the line itself."""
-    if line is None:
-        m = re.search(r"error at (\d+):(\d+):\s*(.*)", message, re.S)
-        if m:
-            line, col, message = int(m.group(1)), int(m.group(2)), m.group(3)
-    message = " ".join(message.split())
-    if "Prefix not found" in message:
-        message = "a prefixed name uses a prefix that is not declared"
-    if len(message) > 240:
-        message = message[:240].rsplit(",", 1)[0] + ", ..."
-    if line is None:
-        return QueryError(f"syntax error in the query: {message}")
-    lines = text.splitlines() or [""]
-    shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    caret = " " * (max(1, min(col or 1, len(shown) + 1)) - 1) + "^"
-    return QueryError(f"syntax error in the query at line {line}, column {col}: {message}\n"
-                      f"  {shown}\n  {caret}")
-
-
-# -- named queries ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class NamedQuery:
-    name: str
-    path: Path
-    summary: str
-    description: str
-    params: tuple[tuple[str, str], ...]     # (name, meaning); empty for "# param: none"
-    has_param_line: bool
-    text: str
-
-
-_PARAM = re.compile(r"^#\s*param:\s*(?P<body>.*)$")
-
-
-def parse_named(path: Path) -> NamedQuery:
-    """A named query file: first line ``# <summary>``, then ``#`` lines of description and
-    ``# param: <name> — <meaning>`` lines (or ``# param: none``)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableInput(f"cannot read the named query: {exc}", file=str(path)) from exc
-    header = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        header.append(line)
-    summary, description, params, has_param = "", [], [], False
-    if header and not _PARAM.match(header[0]):
-        summary = header[0].lstrip("#").strip()
-        header = header[1:]
-    for line in header:
-        m = _PARAM.match(line)
-        if m:
-            has_param = True
-            body = m.group("body").strip()
-            if body.lower() != "none":
-                params.append(_split_param(body))
-        else:
-            description.append(line.lstrip("#").strip())
-    return NamedQuery(Path(path).stem, Path(path), summary, "\n".join(description).strip(),
-                      tuple(params), has_param, text)
-
-
-def _split_param(body: str) -> tuple[str, str]:
-    parts = re.split(r"\s+[—–-]\s+", body, maxsplit=1)
-    name = parts[0].strip().lstrip("?$")
-    return name, (parts[1].strip() if len(parts) > 1 else "")
-
-
-def named_queries(directory: Path) -> list[NamedQuery]:
-    """Every ``*.rq`` file of the named-query library, by name."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return []
-    found = []
-    for path in sorted(directory.glob("*.rq")):
-        try:
-            found.append(parse_named(path))
-        except UnreadableInput as exc:   # listed all the same, with what is wrong
-            found.append(NamedQuery(path.stem, path, "", str(exc), (), False, ""))
-    return found
-
-
-def find_named(directory: Path, name: str) -> NamedQuery:
-    """The named query ``name`` (with or without ``.rq``); an unknown name lists close ones."""
-    name = name[:-3] if name.endswith(".rq") else name
-    path = Path(directory) / f"{name}.rq"
-    if path.is_file():
-        return parse_named(path)
-    import difflib
-    names = [p.stem for p in sorted(Path(directory).glob("*.rq"))]
-    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
-    close += [n for n in names if name.lower() in n.lower() and n not in close][:5 - len(close)]
-    hint = ("did you mean: " + ", ".join(close) + "?" if close else
-            "no name is close") + " (`livergraph queries` lists them all)"
-    raise UnreadableInput(f"no named query {name!r} in {directory}", hint=hint)
-
-
-def problems(nq: NamedQuery) -> list[str]:
-    """What is wrong with a named query's header (empty when it is well formed)."""
-    found = []
-    first = nq.text.splitlines()[0] if nq.text else ""
-    if not first.startswith("# ") or not nq.summary:
-        found.append("the first line must be '# <one-line summary>'")
-    if not nq.has_param_line:
-        found.append("the header needs '# param: <name> — <meaning>' lines or '# param: none'")
-    for name, meaning in nq.params:
-        if not name or not meaning:
-            found.append(f"param line {name!r} needs '<name> — <meaning>'")
-    return found
 
 
 # -- answering ------------------------------------------------------------------------------------
@@ -376,7 +108,9 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
     from livergraph.query import render as results
     store = open_store(graph_path)
     try:
-        result = store.query(text, prefixes=prefixes)
+        # the published store keeps the ontology, data and inferred statements in named
+        # graphs: a query without GRAPH sees them all
+        result = store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise syntax_error(str(exc), text) from None
     except OSError as exc:
@@ -394,8 +128,8 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
 
 def open_store(graph_path):
     """A pyoxigraph store of the graph at ``graph_path``: a store directory opened read-only
-    (queries never write, and any number of them may read it at once), or an N-Triples file
-    bulk-loaded into memory."""
+    (queries never write, and any number of them may read it at once), or an N-Triples,
+    N-Quads or Turtle file loaded into memory."""
     import os
 
     import pyoxigraph as ox
@@ -404,11 +138,11 @@ def open_store(graph_path):
             return ox.Store.read_only(str(graph_path))
         except OSError as exc:
             raise UnreadableInput(f"cannot open the graph store: {exc}", file=str(graph_path),
-                                  hint="rebuild the cache with `livergraph query --rebuild`"
-                                  ) from None
+                                  hint="rebuild it with `livergraph build`") from None
+    fmt = {".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE}.get(
+        Path(graph_path).suffix, ox.RdfFormat.N_TRIPLES)
     store = ox.Store()
-    # lenient: the cache is N-Triples written by rdflib from the validated build
-    store.bulk_load(path=str(graph_path), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.bulk_load(path=str(graph_path), format=fmt, lenient=fmt != ox.RdfFormat.TURTLE)
     return store
 
 
@@ -429,21 +163,19 @@ def _store_labels(store):
 
 
 def _rdflib_graph(path: str):
-    """The graph parsed by rdflib, kept for the process (it is read-only): from an N-Triples
-    file, or dumped from a store directory."""
+    """The graph parsed by rdflib, kept for the process (it is read-only): the published
+    Turtle beside a build's store directory, or an N-Triples / N-Quads / Turtle file."""
     import os
+    if os.path.isdir(path) and os.path.isfile(os.path.join(os.path.dirname(path),
+                                                           "livergraph.ttl")):
+        path = os.path.join(os.path.dirname(path), "livergraph.ttl")
     st = os.stat(path)
     key = (str(path), st.st_mtime_ns, st.st_size)
     if _RDFLIB_GRAPHS.get("key") != key:
-        from rdflib import Graph
-        graph = Graph()
-        if os.path.isdir(path):
-            import pyoxigraph as ox
-            graph.parse(data=open_store(path).dump(format=ox.RdfFormat.N_TRIPLES,
-                                                   from_graph=ox.DefaultGraph()),
-                        format="nt")
-        else:
-            graph.parse(path, format="nt")
+        from rdflib import Dataset, Graph
+        fmt = {".ttl": "turtle", ".nq": "nquads"}.get(Path(path).suffix, "nt")
+        graph = Dataset(default_union=True) if fmt == "nquads" else Graph()
+        graph.parse(path, format=fmt)
         _RDFLIB_GRAPHS.update(key=key, graph=graph)
     return _RDFLIB_GRAPHS["graph"]
 

@@ -10,18 +10,18 @@ stopped. The pages are then imported offline with ``livergraph import ctgov``.
 from __future__ import annotations
 
 import email.utils
-import http.client
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from livergraph.errors import UnreadableInput
 from livergraph.io.atomic import write_atomic
+from livergraph.io.http import (HttpError, HttpStatusError, HttpTimeout, HttpTooLarge,
+                                HttpUnreachable, Limits, check_timeout, check_url, redact,
+                                request, safe_text)
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 STATE_FILE = ".fetch-state.json"
@@ -45,7 +45,9 @@ class Fetcher:
     delay: float = 1.0            # seconds between requests (polite rate limiting)
     retries: int = 5              # attempts after the first, per page
     backoff: float = 2.0          # first back-off in seconds; doubles each attempt
-    timeout: float = 60.0
+    timeout: float = 60.0         # total seconds per request (a slow drip ends too)
+    max_bytes: int = 64 * 1024 * 1024    # per page
+    page_limit: int = 5000        # pages per run at most, whatever the server says
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     user_agent: str = "livergraph"
@@ -63,32 +65,39 @@ class Fetcher:
 
     def get_page(self, params: dict[str, str], page: int, result: FetchResult) -> dict:
         url = self.url(params)
+        limits = Limits(timeout=self.timeout, max_bytes=self.max_bytes)
         attempt = 0
         while True:
             self._wait_turn()
             try:
-                request = urllib.request.Request(url, headers={
-                    "Accept": "application/json", "User-Agent": self.user_agent})
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read()
+                body = request("GET", url, headers={"Accept": "application/json",
+                                                    "User-Agent": self.user_agent},
+                               limits=limits, what="registry").body
                 break
-            except urllib.error.HTTPError as exc:
-                if exc.code not in RETRY_STATUSES or attempt >= self.retries:
-                    detail = exc.read()[:300].decode("utf-8", "replace").strip()
+            except HttpStatusError as exc:
+                if exc.status not in RETRY_STATUSES or attempt >= self.retries:
+                    detail = safe_text(exc.body)
                     raise UnreadableInput(
-                        f"page {page}: the registry answered HTTP {exc.code} {exc.reason}"
-                        + (f": {detail}" if detail else ""), file=url,
+                        f"page {page}: the registry answered HTTP {exc.status} {exc.reason}"
+                        + (f": {detail}" if detail else ""), file=redact(url),
                         hint="check the query; run the same command again to resume"
-                        if exc.code in RETRY_STATUSES else "check the query options") from None
+                        if exc.status in RETRY_STATUSES else "check the query options") \
+                        from None
                 wait = retry_after(exc.headers.get("Retry-After"))
-            except (urllib.error.URLError, TimeoutError, ConnectionError,
-                    http.client.HTTPException) as exc:
+            except HttpTooLarge as exc:
+                raise UnreadableInput(f"page {page}: {exc.message}", file=redact(url),
+                                      hint=exc.hint) from None
+            except (HttpUnreachable, HttpTimeout) as exc:
                 if attempt >= self.retries:
-                    reason = getattr(exc, "reason", exc)
+                    reason = exc.message.rsplit(": ", 1)[-1] if isinstance(
+                        exc, HttpUnreachable) else exc.message
                     raise UnreadableInput(f"page {page}: cannot reach the registry ({reason})",
-                                          file=url, hint="check the network and run the same "
-                                                         "command again to resume") from None
+                                          file=redact(url), hint="check the network and run "
+                                          "the same command again to resume") from None
                 wait = None
+            except HttpError as exc:
+                raise UnreadableInput(f"page {page}: {exc.message}", file=redact(url),
+                                      hint=exc.hint) from None
             if wait is None:
                 wait = min(self.backoff * 2 ** attempt, MAX_BACKOFF)
             attempt += 1
@@ -148,17 +157,27 @@ def fetch(condition: str | None, intervention: str | None, out_dir: Path, *,
     if not 1 <= page_size <= 1000:
         raise UnreadableInput(f"page size {page_size} is outside 1–1000 (the API's limit)")
     fetcher = fetcher or Fetcher()
+    check_url(fetcher.base_url, "--base-url")
+    check_timeout(fetcher.timeout)
     query = _query(condition, intervention, page_size)
     state_path = out_dir / STATE_FILE
     state = {"query": query, "page": 0, "nextPageToken": None, "complete": False,
              "totalCount": None, "baseUrl": fetcher.base_url}
     result = FetchResult()
+    if restart:     # the old pages belong to the run being restarted: none may be mixed in
+        for old in sorted(out_dir.glob("page-*.json")) if out_dir.is_dir() else []:
+            old.unlink()
     if state_path.exists() and not restart:
         try:
             saved = json.loads(state_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise UnreadableInput(f"the fetch state file is damaged ({exc})",
                                   file=str(state_path), hint="pass --restart") from None
+        if not isinstance(saved, dict) or not isinstance(saved.get("page", 0), int) or \
+                not isinstance(saved.get("nextPageToken") or "", str) or \
+                not isinstance(saved.get("tokens", []), list):
+            raise UnreadableInput("the fetch state file is damaged (not the state livergraph "
+                                  "writes)", file=str(state_path), hint="pass --restart")
         if saved.get("query") != query:
             raise UnreadableInput("this directory holds a fetch of another query "
                                   f"({saved.get('query')})", file=str(state_path),
@@ -172,7 +191,13 @@ def fetch(condition: str | None, intervention: str | None, out_dir: Path, *,
             result.resumed_at = state["page"] + 1
     result.total_count = state.get("totalCount")
     done_studies = state.get("studies", 0)
+    seen_tokens = set(state.get("tokens", []))
     while True:
+        if len(result.pages) >= fetcher.page_limit:
+            raise UnreadableInput(f"stopped after {fetcher.page_limit} pages in one run (the "
+                                  "page limit)", file=str(out_dir),
+                                  hint="run the same command again to continue, or narrow "
+                                       "the search")
         page = state["page"] + 1
         params = dict(query)
         if state.get("nextPageToken"):
@@ -189,7 +214,16 @@ def fetch(condition: str | None, intervention: str | None, out_dir: Path, *,
         result.studies += len(content["studies"])
         done_studies += len(content["studies"])
         token = content.get("nextPageToken")
-        state.update(page=page, nextPageToken=token, complete=not token, studies=done_studies)
+        if token and (token in seen_tokens or token == state.get("nextPageToken")):
+            raise UnreadableInput(f"page {page}: the registry sent the page token {token!r} "
+                                  "a second time; stopping rather than looping",
+                                  file=fetcher.base_url,
+                                  hint="the pages saved so far are complete; report the "
+                                       "query to the registry")
+        if token:
+            seen_tokens.add(token)
+        state.update(page=page, nextPageToken=token, complete=not token, studies=done_studies,
+                     tokens=sorted(seen_tokens))
         write_atomic(state_path, lambda h: h.write(json.dumps(state, indent=2) + "\n"))
         if progress:
             progress(page, done_studies, result.total_count)

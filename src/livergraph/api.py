@@ -1,0 +1,304 @@
+"""The livergraph library: open the published knowledge graph and ask it questions.
+
+``livergraph.open`` takes a data directory, a project root or a published build directory and
+returns a ``KnowledgeGraph`` over the graph ``livergraph build`` published (building it first, once,
+when it is missing or an input changed). Answers are Python values:
+
+>>> import livergraph
+>>> kg = livergraph.open("data")
+>>> rows = kg.named_query("trials-by-status")
+>>> rows.columns[:2]
+('status', 'statusLabel')
+>>> sum(rows.column("trials")) == kg.query("SELECT (COUNT(?t) AS ?n) WHERE { ?t a lg:Trial }")[0][0]
+True
+>>> kg.query("SELECT ?status WHERE { ?t lg:status ?status }", t="trial:NCT01220492")[0][0]
+IRI('https://w3id.org/livergraph/concept/status-COMPLETED')
+>>> kg.validate().conforms
+True
+
+Parameters are bound as RDF terms, never spliced into the query as text: a ``str`` that is an
+http(s) IRI or a CURIE with a predeclared prefix is bound as that IRI, any other ``str`` as a
+string literal; ``int``, ``float``, ``Decimal``, ``bool``, ``date`` as typed literals; use
+``livergraph.IRI(...)`` to force an IRI.
+
+The command line is a thin layer over this module: ``livergraph query`` is ``kg.answer``,
+``stats`` is ``kg.stats``, ``export`` is ``kg.export``, ``viz`` draws ``kg.network``.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from livergraph.errors import UnreadableInput
+from livergraph.publish import artifact
+from livergraph.publish.inputs import Inputs
+from livergraph.query.rows import IRI, Rows, rows_from, to_term
+
+if TYPE_CHECKING:
+    import networkx as nx  # type: ignore[import-untyped]
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from livergraph.query.engine import Answer
+    from livergraph.validate.shacl import Report
+    from livergraph.viz.view import NetworkStats
+
+__all__ = ["IRI", "KnowledgeGraph", "Rows", "Stats", "locate", "open"]
+
+
+def _is_root(path: Path) -> bool:
+    return (path / "ontology" / "livergraph.ttl").is_file() and (path / "data").is_dir()
+
+
+def locate(path: str | os.PathLike[str] | None = None, *,
+           root: str | os.PathLike[str] | None = None,
+           build_dir: str | os.PathLike[str] | None = None) -> tuple[Inputs | None, Path]:
+    """The inputs and the build directory ``path`` names: a published build directory (its
+    manifest says where its inputs are; None when they are gone), a project root, or a data
+    directory (the project is the nearest parent holding ontology/livergraph.ttl, else the
+    one livergraph runs from, or ``root`` when given). ``build_dir`` overrides where the build
+    is."""
+    from livergraph.project import find_root
+    given = Path(path) if path is not None else None
+    if given is not None and ((given / artifact.CURRENT).is_symlink() or
+                              (given / artifact.MANIFEST).is_file()):
+        found = artifact.current(given) or artifact.open_generation(given)
+        if found is None:
+            raise UnreadableInput("not a complete livergraph build", file=str(given),
+                                  hint="run `livergraph build`")
+        manifest = found.manifest
+        found.release()
+        root, data = Path(manifest["root"]), Path(manifest["data"])
+        inputs = Inputs(root, root / "ontology" / "livergraph.ttl", root / "shapes", data) \
+            if _is_root(root) and data.is_dir() else None
+        return inputs, Path(build_dir) if build_dir is not None else given
+    if given is None:
+        root = Path(root) if root is not None else find_root()
+        data = root / "data"
+    elif _is_root(given) and root is None:
+        root, data = given, given / "data"
+    elif given.is_dir():
+        data = given
+        root = Path(root) if root is not None else find_root(given.resolve())
+    else:
+        raise UnreadableInput("no such directory", file=str(given),
+                              hint="pass a data directory, the project root or a build "
+                                   "directory")
+    inputs = Inputs(root, root / "ontology" / "livergraph.ttl", root / "shapes", data)
+    directory = Path(build_dir) if build_dir is not None else \
+        artifact.default_build_dir(root, data)
+    return inputs, directory
+
+
+def open(path: str | os.PathLike[str] | None = None, *,  # noqa: A001 - livergraph.open
+         root: str | os.PathLike[str] | None = None, build_dir: str | os.PathLike[str] | None = None, rebuild: str = "auto",
+         on_rebuild: Callable[[str], None] | None = None,
+         on_warning: Callable[[str], None] | None = None) -> KnowledgeGraph:
+    """The published knowledge graph of ``path`` (see ``locate``), built first when it is
+    missing or an input changed (``rebuild="auto"``; ``"never"`` raises ``StaleBuild``, exit
+    code 3, instead; ``"always"`` rebuilds). ``on_rebuild(why)`` is told before a build."""
+    inputs, directory = locate(path, root=root, build_dir=build_dir)
+    if inputs is None:       # a build whose inputs are not here: read it as it is
+        found = artifact.current(directory) or artifact.open_generation(directory)
+        if found is None:
+            raise UnreadableInput("not a complete livergraph build", file=str(directory))
+        return KnowledgeGraph(found, None)
+    published = artifact.ensure(inputs, directory, rebuild=rebuild, on_rebuild=on_rebuild,
+                                on_warning=on_warning)
+    return KnowledgeGraph(published, inputs)
+
+
+@dataclass
+class Stats:
+    """What ``kg.stats()`` counts: triples, records by class, and the network's figures."""
+
+    triples: int
+    classes: dict[str, int]
+    network: NetworkStats
+
+
+class KnowledgeGraph:
+    """The published graph, read-only. Open one with ``livergraph.open``."""
+
+    def __init__(self, published: artifact.Published, inputs: Inputs | None):
+        self.published = published
+        self.inputs = inputs
+        self._store: ox.Store | None = None
+        self._graph: Graph | None = None
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.published.directory} ({self.published.triples} triples)>"
+
+    # -- what was published --------------------------------------------------------------------
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The build's manifest: input hashes, versions, triple counts, options, timings."""
+        return self.published.manifest
+
+    @property
+    def directory(self) -> Path:
+        """The published generation's directory (livergraph.ttl, store/, manifest.json ...)."""
+        return self.published.directory
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes predeclared for queries."""
+        return self.published.prefixes
+
+    @property
+    def store(self) -> ox.Store:
+        """The published Oxigraph store, opened read-only. The ontology, data and inferred
+        statements are in named graphs; pass ``use_default_graph_as_union=True`` to queries."""
+        if self._store is None:
+            import pyoxigraph as ox
+            self._store = ox.Store.read_only(str(self.published.store_path))
+        return self._store
+
+    @property
+    def graph(self) -> Graph:
+        """The published graph as an rdflib Graph, loaded on first use (from the build's pickle
+        when the installed rdflib wrote it, else parsed from the Turtle)."""
+        if self._graph is None:
+            graph = self._pickled(artifact.GRAPH_PICKLE)
+            if graph is None:
+                from rdflib import Graph
+                graph = Graph()
+                graph.parse(self.published.turtle, format="turtle")
+            self._graph = graph
+        return self._graph
+
+    def _pickled(self, name: str) -> Any:
+        """An object the build pickled, when the installed rdflib is the one that wrote it."""
+        import rdflib
+        path = self.directory / name
+        if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__ or \
+                not path.is_file():
+            return None
+        import pickle
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - this build's own file (see artifact)
+
+    def close(self) -> None:
+        """Let a later build remove this generation (the object is unusable afterwards)."""
+        self._store = None
+        self.published.release()
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def _bound(self, text: str, params: dict[str, Any],
+               declared: tuple[str, ...] | None = None) -> str:
+        if not params:
+            return text
+        from livergraph.query.checks import bind_params
+        terms = {name: str(to_term(value, self.prefixes)) for name, value in params.items()}
+        return bind_params(text, terms, self.prefixes, declared)
+
+    def query(self, sparql: str, **params: Any) -> Rows:
+        """Answer a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) as ``Rows``; each
+        keyword argument binds the variable of its name (see the module docstring)."""
+        from livergraph.query.checks import check, syntax_error
+        check(sparql, self.prefixes)
+        text = self._bound(sparql, params)
+        try:
+            result = self.store.query(text, prefixes=self.prefixes,
+                                      use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise syntax_error(str(exc), text) from None
+        return rows_from(result, self.prefixes)
+
+    def named_query(self, name: str, **params: Any) -> Rows:
+        """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them)."""
+        nq = self._named(name)
+        from livergraph.query.checks import check
+        check(nq.text, self.prefixes)
+        text = self._bound(nq.text, params, tuple(p for p, _ in nq.params))
+        return rows_from(self.store.query(text, prefixes=self.prefixes,
+                                          use_default_graph_as_union=True), self.prefixes)
+
+    def _named(self, name: str) -> Any:
+        from livergraph.query.named import find_named
+        return find_named(self.queries_dir, name)
+
+    @property
+    def queries_dir(self) -> Path:
+        """Where the named queries are (read when a query runs, not part of the build)."""
+        root = self.inputs.root if self.inputs is not None else Path(self.manifest["root"])
+        return root / "queries"
+
+    def answer(self, sparql: str, *, fmt: str = "table", lang: str = "en",
+               params: dict[str, str] | None = None, declared: tuple[str, ...] | None = None,
+               engine: str = "oxigraph", allow_service: bool = False,
+               timeout: float | None = None) -> Answer:
+        """The answer rendered in a result format (what ``livergraph query`` prints):
+        ``params`` are given as text, as on the command line, and bound as SPARQL terms."""
+        from livergraph.query.checks import bind_params
+        from livergraph.query.engine import run_local
+        if params:
+            sparql = bind_params(sparql, params, self.prefixes, declared)
+        return run_local(sparql, self.published.store_path, self.prefixes, fmt=fmt, lang=lang,
+                         engine=engine, allow_service=allow_service, timeout=timeout)
+
+    # -- checks, views, exports ------------------------------------------------------------------
+
+    def validate(self) -> Report:
+        """The SHACL validation report of the published graph (as the build made it; the
+        shapes are run now when the build skipped validation)."""
+        import json
+
+        from livergraph.validate.shacl import Report, Result
+        path = self.published.report_json
+        if path.is_file():
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            return Report([Result(**r) for r in doc["results"]], int(doc["triples"]), 0.0,
+                          list(doc.get("shapes", [])))
+        if self.inputs is None:
+            raise UnreadableInput("this build was not validated and its shapes are not here",
+                                  file=str(self.directory))
+        from livergraph.validate.shacl import load_shapes, validate
+        shapes, files = load_shapes(self.inputs.shapes)
+        return validate(self.graph, shapes, files)
+
+    def network(self, lang: str = "en") -> nx.MultiDiGraph:
+        """The network the viewer draws (``livergraph viz``): records and terms as nodes."""
+        from livergraph.viz.view import to_networkx
+        return to_networkx(self.graph, lang)
+
+    def stats(self, *, top: int = 5, lang: str = "en") -> Stats:
+        """Triples, records by class and the network's figures (``livergraph stats``)."""
+        from livergraph.viz.view import counts_by_class, network_stats
+        classes = dict(counts_by_class(self.graph))
+        return Stats(len(self.graph), classes, network_stats(self.network(lang), top=top))
+
+    def parts(self) -> Any:
+        """The published statements split into their named graphs (``export.formats.Parts``)."""
+        parts = self._pickled(artifact.PARTS_PICKLE)
+        if parts is None:
+            from livergraph.export.formats import parts_from_nquads
+            parts = parts_from_nquads(self.published.nquads, self.manifest["version"])
+        return parts
+
+    def export(self, format: str, path: str | os.PathLike[str] | None = None,  # noqa: A002
+               *, lang: str = "en") -> str | None:
+        """The graph in an export format (``livergraph.io.formats``: turtle, nt, json-ld, trig,
+        nquads, xml, graphml, gexf): written atomically to ``path``, or returned as text."""
+        from livergraph.export.formats import export_text
+        from livergraph.io.formats import export_format
+        fmt = export_format(format)
+        if fmt.name in ("graphml", "gexf"):
+            from livergraph.export.formats import network_text
+            text = network_text(self.graph, fmt.name, lang)
+        elif fmt.name == "nquads":      # the published file is this export, byte for byte
+            text = self.published.nquads.read_text(encoding="utf-8")
+        elif fmt.name == "turtle":      # so is the published Turtle
+            text = self.published.turtle.read_text(encoding="utf-8")
+        else:
+            text = export_text(self.parts(), fmt.name)
+        if path is None:
+            return text
+        from livergraph.io.atomic import write_atomic
+        write_atomic(Path(path), lambda h: h.write(text))
+        return None

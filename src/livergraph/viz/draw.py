@@ -1,0 +1,93 @@
+"""``livergraph viz`` as one call: the network of a built graph, narrowed to what a SPARQL
+CONSTRUCT query selects and/or to the neighbourhood of focus nodes, drawn as one page."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph, URIRef
+
+from livergraph.viz.focus import find_node, neighbourhood
+from livergraph.viz.page import render_html
+from livergraph.viz.styles import KINDS, kind_name
+from livergraph.viz.view import Projection, project
+
+
+@dataclass
+class Drawing:
+    """The page and the network it draws."""
+    page: str
+    graph: nx.MultiDiGraph
+    focus: list[str]
+
+
+def construct_subgraph(rdf_graph: Graph, query: str) -> Graph:
+    """Run a CONSTRUCT (or DESCRIBE) query (its text, or a .rq file); the result graph.
+    Exit 2 for anything else."""
+    from livergraph.errors import UnreadableInput
+    from livergraph.namespaces import PREFIXES
+    text = query
+    candidate = Path(query)
+    if "\n" not in query and len(query) < 4096 and candidate.suffix == ".rq" \
+            and candidate.is_file():
+        text = candidate.read_text(encoding="utf-8")
+    try:
+        result = rdf_graph.query(text, initNs=PREFIXES)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for a bad query
+        raise UnreadableInput(f"the query does not parse or run: {exc}",
+                              hint="write a SPARQL CONSTRUCT query; the prefixes lg:, lgc:, "
+                                   "trial: ... are predeclared") from None
+    if result.type not in ("CONSTRUCT", "DESCRIBE") or result.graph is None:
+        raise UnreadableInput(f"--query needs a CONSTRUCT or DESCRIBE query, not {result.type}",
+                              hint="CONSTRUCT { ?t lg:leadSponsor ?s } WHERE "
+                                   "{ ?t lg:leadSponsor ?s }")
+    return result.graph
+
+
+def select_nodes(projection: Projection, subgraph: Graph) -> set[str]:
+    """The network nodes a query result mentions (collapsed resources count for their owner)."""
+    chosen = set()
+    for triple in subgraph:
+        for term in triple:
+            if isinstance(term, URIRef):
+                node = projection.node_for(term)
+                if node is not None:
+                    chosen.add(node)
+    return chosen
+
+
+def draw(rdf_graph: Graph, *, lang: str = "en", focus: Iterable[str] = (), depth: int = 2,
+         query: str | None = None, report_link: str | None = None) -> Drawing:
+    """The page of ``rdf_graph``'s network: only what ``query`` (a CONSTRUCT) mentions, only
+    the ``depth``-hop neighbourhood of ``focus`` (NCT numbers, CURIEs, IRIs or exact labels;
+    see :mod:`livergraph.viz.focus` for what a hop is), with a link to ``report_link``."""
+    from livergraph.errors import DataError, UnreadableInput
+
+    projection = project(rdf_graph, lang)
+    G = projection.graph
+    heading = "livergraph"
+    if query:
+        chosen = select_nodes(projection, construct_subgraph(rdf_graph, query))
+        if not chosen:
+            raise DataError("the query's result mentions no trial, study, organization, "
+                            "publication or term of the network",
+                            hint="CONSTRUCT triples about records such as ?trial or ?sponsor")
+        G = G.subgraph(chosen).copy()
+        heading += " · query"
+    centres: list[str] = []
+    for text in focus:
+        node = find_node(G, text)
+        if node is None:
+            raise UnreadableInput(f"--focus {text!r} is not a node of the graph",
+                                  hint="give an NCT number (NCT01220492), a CURIE "
+                                       "(org:beijing-302-hospital) or an exact label")
+        centres.append(node)
+    if centres:
+        G = G.subgraph(neighbourhood(G, centres, depth)).copy()
+        heading += " · " + ", ".join(G.nodes[c]["label"] for c in centres) + f" (±{depth})"
+    kind_names = {k: kind_name(k, lang, rdf_graph) for k in KINDS}
+    page = render_html(G, lang=lang, heading=heading, kind_names=kind_names, focus=centres,
+                       report_link=report_link)
+    return Drawing(page, G, centres)
