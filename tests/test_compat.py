@@ -148,7 +148,7 @@ def test_fast_path_validation_equals_pyshacl_on_a_fault_corpus(shapes):
     fast = validate(both, *shapes, engine="scale", workers=1, chunk_size=300)
     plain = validate_plain(both, *shapes)
     assert rows(fast) == rows(plain) and fast.counts == plain.counts
-    assert plain.counts["violation"] > 2 * len(cases)
+    assert len(cases) > 40 and plain.counts["violation"] >= 50
     assert len({r.constraint for r in plain.results}) >= 10
 
 

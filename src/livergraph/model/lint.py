@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Callable
 
 import yaml
 
@@ -22,6 +22,12 @@ LEADING_KEYS = ("type", "id", "curie", "property", "text", "value")
 
 def _key_order(key: str) -> tuple[int, str]:
     return (LEADING_KEYS.index(key), "") if key in LEADING_KEYS else (len(LEADING_KEYS), key)
+
+
+def _writer(text: str) -> Callable[[IO[str]], None]:
+    def write(handle: IO[str]) -> None:
+        handle.write(text)
+    return write
 
 
 def canonical(value: Any) -> Any:
@@ -57,5 +63,5 @@ def lint(data_dir: Path, *, check: bool = False) -> LintResult:
         if path.read_text(encoding="utf-8") != text:
             changed.append(shown)
             if not check:
-                write_atomic(path, lambda h, t=text: h.write(t))
+                write_atomic(path, _writer(text))
     return LintResult(checked, changed)
