@@ -123,8 +123,8 @@ def _compact_iris(text: str) -> str:
     def one(m: re.Match[str]) -> str:
         iri = m.group(0)
         tail = ""
-        while iri.endswith("."):
-            iri, tail = iri[:-1], tail + "."
+        while iri and iri[-1] in ".:!?":      # sentence punctuation after the IRI
+            iri, tail = iri[:-1], iri[-1] + tail
         return _compact_text(iri, brackets=False) + tail
     return _IRI.sub(one, text)
 
