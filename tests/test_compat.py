@@ -178,3 +178,30 @@ def test_validating_an_ill_typed_literal_prints_nothing_and_reports_it(tmp_path:
     assert "Traceback" not in err and "Failed to convert" not in err and err == ""
     assert any(r.value == '"about 34"^^xsd:decimal' and r.severity == "violation"
                for r in report.results), [(r.value, r.message) for r in report.results]
+
+
+# -- pySHACL: the scalable engine only on the version it reproduces -------------------------
+
+def test_the_installed_pyshacl_is_the_version_the_scalable_engine_reproduces():
+    import pyshacl
+    assert compat.installed("pyshacl") == compat.TESTED["pyshacl"] == pyshacl.__version__, (
+        f"the scalable validator rebuilds results as pySHACL {compat.TESTED['pyshacl']} writes "
+        f"them; pySHACL {compat.installed('pyshacl')} is installed: run tests/test_validate_scale.py"
+        " and this file, then update compat.TESTED and the pin in pyproject.toml")
+    assert compat.scalable_engine_usable()
+
+
+def test_on_another_pyshacl_validation_falls_back_to_pyshacl_itself(monkeypatch, shapes):
+    from livergraph.validate import scaled
+    graph = read_graph([ROOT / "tests" / "shapes" / "TrialShape.fail.ttl"], ONTOLOGY)
+    reference = validate_plain(graph, *shapes)
+    real = compat.installed
+    monkeypatch.setattr(compat, "installed",
+                        lambda dist: "0.99.0" if dist == "pyshacl" else real(dist))
+    scaled.LAST_RUN.clear()
+    report = validate(graph, *shapes, engine="scale")
+    assert not scaled.LAST_RUN                      # the scalable engine did not run
+    assert rows(report) == rows(reference) and reference.results
+    assert report.notes == ["pySHACL 0.99.0 is not the version the scalable engine was written "
+                            f"against ({compat.TESTED['pyshacl']}): validated with pySHACL over "
+                            "the whole graph"]

@@ -20,7 +20,7 @@ Hacks that were measured and removed (their public path is now used everywhere):
   the chunked core validation (CPU time), under the threshold.
 * pySHACL ``Shape.focus_nodes`` swapped to restrict each chunk's targets to its own subjects:
   no measurable gain; the chunk's results are filtered by focus node afterwards instead
-  (``validate.chunks``). pySHACL's public ``focus_nodes=`` option is not a substitute: it also
+  (``validate.scaled.validate_chunk``). pySHACL's public ``focus_nodes=`` option is not a substitute: it also
   filters the value nodes nested shapes (``sh:or`` on literals) are evaluated on, which would
   lose results.
 * PyYAML: a subclass of ``CSafeLoader`` overriding ``resolve``/``construct_document`` and

@@ -40,7 +40,8 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from livergraph.compat import TESTED, installed, library_warnings, scalable_engine_usable
+from livergraph import compat
+from livergraph.compat import library_warnings
 from livergraph.validate.plan import _ALLOWED as ALLOWED_SEVERITIES, Plan
 from livergraph.errors import UnreadableInput
 from livergraph.namespaces import ONTOLOGY_IRI
@@ -161,9 +162,9 @@ def validate(graph: Graph, shapes: Graph, shapes_files: list[str] | None = None,
     start = time.perf_counter()
     # rdflib logs a traceback for each ill-typed literal it reads; the report names the value
     with library_warnings() as notes:
-        if engine != "plain" and not scalable_engine_usable():
-            notes.append(f"pySHACL {installed('pyshacl')} is not the version the scalable "
-                         f"engine was written against ({TESTED['pyshacl']}): validated with "
+        if engine != "plain" and not compat.scalable_engine_usable():
+            notes.append(f"pySHACL {compat.installed('pyshacl')} is not the version the scalable "
+                         f"engine was written against ({compat.TESTED['pyshacl']}): validated with "
                          "pySHACL over the whole graph")
             engine = "plain"
         if engine == "plain":
