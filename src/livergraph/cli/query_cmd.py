@@ -65,6 +65,8 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     (--no-rebuild: exit 3 instead). ASK prints true or false and exits 0 or 1. SPARQL Update is
     refused.
     """
+    from livergraph.io.http import check_timeout
+    check_timeout(timeout)
     text, declared = _query_text(query_text, query_file, name,
                                  paths_for(root) if name else None)
     if output is not None and \
@@ -97,6 +99,7 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
 
 
 def _query_text(query_text, query_file, name, paths) -> str:
+    """The query's text and, for a named query, its declared parameters."""
     from livergraph.errors import UnreadableInput
     given = [x for x in (query_text, query_file, name) if x is not None]
     if len(given) != 1:
