@@ -1,7 +1,27 @@
-"""Shared test constants and fixtures. The mini fixture (tests/fixtures/mini/data) holds two
-registered trials, two sponsors and one published study with two albumin measurements."""
+"""Shared test constants and fixtures, and the test tiers.
+
+The mini fixture (tests/fixtures/mini/data) holds two registered trials, two sponsors and one
+published study with two albumin measurements.
+
+Tiers (markers declared in pyproject.toml), applied here so no test file has to carry them:
+
+- ``browser``: every test in test_browser.py; ``server``: every test in test_server.py;
+- ``java``: tests that start Java for the HermiT reasoner — those with a skip condition naming
+  Java or HermiT, and those listed in tests/java_tests.txt (recorded: see below);
+- ``slow``: tests listed in tests/slow_tests.txt (recorded: more than 2 s of their own), tests
+  using a fixture listed there, and every java, browser and server test, so that
+  ``python -m pytest -m "not slow"`` is the fast tier for the edit-test loop.
+
+Refresh both lists after adding or speeding up tests (the whole suite, about 10 minutes):
+``python -m pytest --record-tiers``. Running part of the suite with --record-tiers updates the
+entries of the tests that ran and keeps the others.
+"""
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -32,3 +52,199 @@ def mini_data(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, target)
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Test tiers
+# ---------------------------------------------------------------------------------------------
+
+SLOW_LIST = ROOT / "tests" / "slow_tests.txt"
+JAVA_LIST = ROOT / "tests" / "java_tests.txt"
+SLOW_SECONDS = 2.0                       # a test (or fixture) taking longer than this is slow
+BY_FILE = {"test_browser.py": "browser", "test_server.py": "server"}
+NEEDS_JAVA = re.compile(r"\bjava\b|hermit", re.IGNORECASE)
+
+
+def read_tier_list(path: Path) -> tuple[set[str], set[str]]:
+    """(test node ids, fixture ids) listed in a tier file. A fixture id is
+    ``fixture <file-or-dir>::<name>`` (the file or directory that defines it); ``#`` starts
+    a comment."""
+    tests: set[str] = set()
+    fixtures: set[str] = set()
+    if not path.is_file():
+        return tests, fixtures
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry.startswith("fixture "):
+            fixtures.add(entry.removeprefix("fixture ").strip())
+        elif entry:
+            tests.add(entry)
+    return tests, fixtures
+
+
+def fixture_id(fixturedef) -> str:
+    """How a tier file names a fixture: where it is defined, then its name."""
+    base = fixturedef.baseid.split("::", 1)[0] or "tests"
+    return f"{base}::{fixturedef.argname}"
+
+
+def used_fixture_ids(item) -> set[str]:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return set()
+    return {fixture_id(defs[-1]) for defs in info.name2fixturedefs.values() if defs}
+
+
+def skip_reasons(item) -> str:
+    return " ".join(str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--record-tiers", action="store_true",
+                     help="measure the tests that run and rewrite tests/slow_tests.txt and "
+                          "tests/java_tests.txt for them (livergraph's tiers)")
+
+
+def pytest_collection_modifyitems(config, items):
+    slow_tests, slow_fixtures = read_tier_list(SLOW_LIST)
+    java_tests, java_fixtures = read_tier_list(JAVA_LIST)
+    for item in items:
+        fixtures = used_fixture_ids(item)
+        markers = set()
+        tier = BY_FILE.get(item.path.name)
+        if tier:
+            markers.add(tier)
+        if (item.nodeid in java_tests or fixtures & java_fixtures
+                or NEEDS_JAVA.search(skip_reasons(item))):
+            markers.add("java")
+        if markers or item.nodeid in slow_tests or fixtures & slow_fixtures:
+            markers.add("slow")
+        for name in sorted(markers):
+            item.add_marker(name)
+
+
+# --- recording (--record-tiers) --------------------------------------------------------------
+
+class TierRecorder:
+    """Times every test's own work and every wider-scoped fixture's set-up, and notes which of
+    them start Java (a ``java`` process launched by this process, a thread or a forked child;
+    the launches are appended to a file so forked children report too)."""
+
+    def __init__(self, java_log: Path):
+        self.java_log = java_log
+        self.current = "?"                       # the test or fixture now running
+        self.seconds: dict[str, float] = {}      # node id -> seconds of its own
+        self.fixture_seconds: dict[str, float] = {}
+        self.ran: set[str] = set()
+        self._popen_init = subprocess.Popen.__init__
+
+    def install(self) -> None:
+        recorder, original = self, self._popen_init
+
+        def init(popen, args, *a, **kw):
+            program = args if isinstance(args, (str, bytes, os.PathLike)) else (list(args) or [""])[0]
+            words = os.fsdecode(program).split()
+            if words and os.path.basename(words[0]) in ("java", "java.exe"):
+                with open(recorder.java_log, "a", encoding="utf-8") as log:
+                    log.write(recorder.current + "\n")
+            original(popen, args, *a, **kw)
+
+        subprocess.Popen.__init__ = init  # type: ignore[method-assign]
+
+    def uninstall(self) -> None:
+        subprocess.Popen.__init__ = self._popen_init  # type: ignore[method-assign]
+
+    def java_users(self) -> set[str]:
+        if not self.java_log.is_file():
+            return set()
+        return set(self.java_log.read_text(encoding="utf-8").split("\n")) - {"", "?"}
+
+
+def pytest_configure(config):
+    if config.getoption("--record-tiers", default=False):
+        import tempfile
+        log = Path(tempfile.gettempdir()) / f"livergraph-tiers-java-{os.getpid()}.log"
+        log.unlink(missing_ok=True)
+        recorder = TierRecorder(log)
+        recorder.install()
+        config._livergraph_tiers = recorder
+
+
+def _recorder(config) -> TierRecorder | None:
+    return getattr(config, "_livergraph_tiers", None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    recorder = _recorder(request.config)
+    if recorder is None or fixturedef.scope == "function":
+        yield
+        return
+    outer = recorder.current
+    recorder.current = "fixture " + fixture_id(fixturedef)
+    start = time.perf_counter()
+    yield
+    took = time.perf_counter() - start
+    recorder.current = outer
+    recorder.fixture_seconds[fixture_id(fixturedef)] = took
+    # the set-up time belongs to the fixture, not to the first test that happened to ask for it
+    if not outer.startswith("fixture ") and outer != "?":
+        recorder.seconds[outer] = recorder.seconds.get(outer, 0.0) - took
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    recorder = _recorder(item.config)
+    if recorder is not None:
+        recorder.current = item.nodeid
+        recorder.ran.add(item.nodeid)
+    yield
+    if recorder is not None:
+        recorder.current = "?"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    recorder = _recorder(item.config)
+    if recorder is not None:
+        report = outcome.get_result()
+        recorder.seconds[item.nodeid] = recorder.seconds.get(item.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    recorder = _recorder(session.config)
+    if recorder is None:
+        return
+    recorder.uninstall()
+    java = recorder.java_users()
+    recorder.java_log.unlink(missing_ok=True)
+    slow = {node for node, s in recorder.seconds.items() if s > SLOW_SECONDS}
+    slow |= {"fixture " + f for f, s in recorder.fixture_seconds.items() if s > SLOW_SECONDS}
+    fixtures_ran = {"fixture " + f for f in recorder.fixture_seconds}
+    seconds = dict(recorder.seconds)
+    seconds.update({"fixture " + f: s for f, s in recorder.fixture_seconds.items()})
+    write_tier_list(SLOW_LIST, slow, recorder.ran | fixtures_ran, seconds,
+                    f"Tests and fixtures taking more than {SLOW_SECONDS:g} s on their own "
+                    "(marked slow by tests/conftest.py).")
+    write_tier_list(JAVA_LIST, java, recorder.ran | fixtures_ran, seconds,
+                    "Tests and fixtures that start Java for the HermiT reasoner (marked java "
+                    "and slow by tests/conftest.py).")
+
+
+def write_tier_list(path: Path, found: set[str], ran: set[str], seconds: dict[str, float],
+                    what: str) -> None:
+    """Keep the entries of what did not run, replace those of what ran, sorted, with seconds."""
+    tests, fixtures = read_tier_list(path)
+    kept = {e for e in tests | {"fixture " + f for f in fixtures} if e not in ran}
+    entries = sorted(kept | found)
+    lines = [f"# {what}",
+             "# Generated: refresh with `python -m pytest --record-tiers` (the whole suite, or "
+             "some test files to update theirs).",
+             "# Seconds as measured when recorded, on a shared 2-core machine."]
+    for entry in entries:
+        s = seconds.get(entry)
+        lines.append(entry if s is None else f"{entry}  # {s:.1f} s")
+    from livergraph.io.atomic import write_atomic
+    text = "\n".join(lines) + "\n"
+    write_atomic(path, lambda handle: handle.write(text))
