@@ -8,8 +8,8 @@ Tiers (markers declared in pyproject.toml), applied here so no test file has to 
 - ``browser``: every test in test_browser.py; ``server``: every test in test_server.py;
 - ``java``: tests that start Java for the HermiT reasoner — those with a skip condition naming
   Java or HermiT, and those listed in tests/java_tests.txt (recorded: see below);
-- ``slow``: tests listed in tests/slow_tests.txt (recorded: more than 2 s of their own), tests
-  using a fixture listed there, and every java, browser and server test, so that
+- ``slow``: tests listed in tests/slow_tests.txt (recorded: more than 1 CPU second or 5 wall
+  seconds of their own), tests using a fixture listed there, and every java, browser and server test, so that
   ``python -m pytest -m "not slow"`` is the fast tier for the edit-test loop.
 
 Refresh both lists after adding or speeding up tests (the whole suite, about 10 minutes):
@@ -31,7 +31,9 @@ ONTOLOGY = ROOT / "ontology" / "livergraph.ttl"
 DATA = ROOT / "data"
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "mini" / "data"
 GOLDEN = ROOT / "tests" / "golden"
-SHARED = ROOT.parent / "shared"
+#: the shared source material beside the repository (LIVERGRAPH_SHARED points elsewhere, e.g.
+#: from a git worktree); tests that need it skip when it is absent
+SHARED = Path(os.environ.get("LIVERGRAPH_SHARED") or ROOT.parent / "shared")
 TERMS_CSV = SHARED / "reference" / "terms.csv"
 
 FIXTURE_TRIALS = ("NCT01220492", "NCT05155657")
@@ -60,7 +62,11 @@ def mini_data(tmp_path) -> Path:
 
 SLOW_LIST = ROOT / "tests" / "slow_tests.txt"
 JAVA_LIST = ROOT / "tests" / "java_tests.txt"
-SLOW_SECONDS = 2.0                       # a test (or fixture) taking longer than this is slow
+#: a test (or fixture) is slow when its own work takes more CPU seconds than this (steady on a
+#: shared machine: CPU time of this process, its threads and the children it waited for) ...
+SLOW_CPU_SECONDS = 1.0
+#: ... or more wall seconds than this (waiting: sleeps, servers, timeouts)
+SLOW_WALL_SECONDS = 5.0
 BY_FILE = {"test_browser.py": "browser", "test_server.py": "server"}
 NEEDS_JAVA = re.compile(r"\bjava\b|hermit", re.IGNORECASE)
 
@@ -125,18 +131,34 @@ def pytest_collection_modifyitems(config, items):
 
 # --- recording (--record-tiers) --------------------------------------------------------------
 
+def _clock() -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process and of the children it has waited for)."""
+    import resource
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), time.process_time() + children.ru_utime + children.ru_stime
+
+
 class TierRecorder:
-    """Times every test's own work and every wider-scoped fixture's set-up, and notes which of
-    them start Java (a ``java`` process launched by this process, a thread or a forked child;
-    the launches are appended to a file so forked children report too)."""
+    """Times every test's own work and every wider-scoped fixture's set-up (wall and CPU), and
+    notes which of them start Java (a ``java`` process launched by this process, a thread or a
+    forked child; the launches are appended to a file so forked children report too)."""
 
     def __init__(self, java_log: Path):
         self.java_log = java_log
-        self.current = "?"                       # the test or fixture now running
-        self.seconds: dict[str, float] = {}      # node id -> seconds of its own
-        self.fixture_seconds: dict[str, float] = {}
-        self.ran: set[str] = set()
+        self.current = "?"                                  # the test or fixture now running
+        self.cost: dict[str, list[float]] = {}              # entry -> [wall, cpu] of its own
+        self.ran: set[str] = set()                          # entries measured in this session
         self._popen_init = subprocess.Popen.__init__
+
+    def add(self, entry: str, wall: float, cpu: float) -> None:
+        cost = self.cost.setdefault(entry, [0.0, 0.0])
+        cost[0] += wall
+        cost[1] += cpu
+        self.ran.add(entry)
+
+    def slow(self) -> set[str]:
+        return {e for e, (wall, cpu) in self.cost.items()
+                if cpu > SLOW_CPU_SECONDS or wall > SLOW_WALL_SECONDS}
 
     def install(self) -> None:
         recorder, original = self, self._popen_init
@@ -181,35 +203,30 @@ def pytest_fixture_setup(fixturedef, request):
         yield
         return
     outer = recorder.current
-    recorder.current = "fixture " + fixture_id(fixturedef)
-    start = time.perf_counter()
+    entry = "fixture " + fixture_id(fixturedef)
+    recorder.current = entry
+    wall0, cpu0 = _clock()
     yield
-    took = time.perf_counter() - start
+    wall1, cpu1 = _clock()
     recorder.current = outer
-    recorder.fixture_seconds[fixture_id(fixturedef)] = took
-    # the set-up time belongs to the fixture, not to the first test that happened to ask for it
+    recorder.add(entry, wall1 - wall0, cpu1 - cpu0)
+    # the set-up belongs to the fixture, not to the first test that happened to ask for it
     if not outer.startswith("fixture ") and outer != "?":
-        recorder.seconds[outer] = recorder.seconds.get(outer, 0.0) - took
+        recorder.add(outer, wall0 - wall1, cpu0 - cpu1)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     recorder = _recorder(item.config)
-    if recorder is not None:
-        recorder.current = item.nodeid
-        recorder.ran.add(item.nodeid)
+    if recorder is None:
+        yield
+        return
+    recorder.current = item.nodeid
+    wall0, cpu0 = _clock()
     yield
-    if recorder is not None:
-        recorder.current = "?"
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    recorder = _recorder(item.config)
-    if recorder is not None:
-        report = outcome.get_result()
-        recorder.seconds[item.nodeid] = recorder.seconds.get(item.nodeid, 0.0) + report.duration
+    wall1, cpu1 = _clock()
+    recorder.add(item.nodeid, wall1 - wall0, cpu1 - cpu0)
+    recorder.current = "?"
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -219,32 +236,33 @@ def pytest_sessionfinish(session, exitstatus):
     recorder.uninstall()
     java = recorder.java_users()
     recorder.java_log.unlink(missing_ok=True)
-    slow = {node for node, s in recorder.seconds.items() if s > SLOW_SECONDS}
-    slow |= {"fixture " + f for f, s in recorder.fixture_seconds.items() if s > SLOW_SECONDS}
-    fixtures_ran = {"fixture " + f for f in recorder.fixture_seconds}
-    seconds = dict(recorder.seconds)
-    seconds.update({"fixture " + f: s for f, s in recorder.fixture_seconds.items()})
-    write_tier_list(SLOW_LIST, slow, recorder.ran | fixtures_ran, seconds,
-                    f"Tests and fixtures taking more than {SLOW_SECONDS:g} s on their own "
-                    "(marked slow by tests/conftest.py).")
-    write_tier_list(JAVA_LIST, java, recorder.ran | fixtures_ran, seconds,
+    write_tier_list(SLOW_LIST, recorder.slow(), recorder.ran, recorder.cost,
+                    f"Tests and fixtures taking more than {SLOW_CPU_SECONDS:g} CPU s or "
+                    f"{SLOW_WALL_SECONDS:g} wall s on their own (marked slow by tests/conftest.py).")
+    write_tier_list(JAVA_LIST, java, recorder.ran, recorder.cost,
                     "Tests and fixtures that start Java for the HermiT reasoner (marked java "
                     "and slow by tests/conftest.py).")
 
 
-def write_tier_list(path: Path, found: set[str], ran: set[str], seconds: dict[str, float],
-                    what: str) -> None:
-    """Keep the entries of what did not run, replace those of what ran, sorted, with seconds."""
+def write_tier_list(path: Path, found: set[str], ran: set[str],
+                    cost: dict[str, list[float]], what: str) -> None:
+    """Keep the entries of what did not run, replace those of what ran, sorted, with their
+    cost as measured."""
     tests, fixtures = read_tier_list(path)
+    old = {line.split("#", 1)[0].strip(): line.strip()
+           for line in (path.read_text(encoding="utf-8").splitlines() if path.is_file() else [])
+           if line.strip() and not line.startswith("#")}
     kept = {e for e in tests | {"fixture " + f for f in fixtures} if e not in ran}
-    entries = sorted(kept | found)
     lines = [f"# {what}",
              "# Generated: refresh with `python -m pytest --record-tiers` (the whole suite, or "
              "some test files to update theirs).",
-             "# Seconds as measured when recorded, on a shared 2-core machine."]
-    for entry in entries:
-        s = seconds.get(entry)
-        lines.append(entry if s is None else f"{entry}  # {s:.1f} s")
+             "# Seconds (wall, and CPU where measured) when recorded, on a shared 2-core machine."]
+    for entry in sorted(kept | found):
+        if entry in cost:
+            wall, cpu = cost[entry]
+            lines.append(f"{entry}  # {wall:.1f} s, {cpu:.1f} CPU s")
+        else:
+            lines.append(old.get(entry, entry))
     from livergraph.io.atomic import write_atomic
     text = "\n".join(lines) + "\n"
     write_atomic(path, lambda handle: handle.write(text))

@@ -193,6 +193,7 @@ def test_site_has_its_pages(site):
 @pytest.mark.slow
 def test_cli_reference_shows_every_command_with_its_options(site):
     html = (site / "reference" / "cli.html").read_text(encoding="utf-8")
+    assert "Sentinel" not in html                                  # click's "no default" marker
     for path, command in COMMANDS:
         if command.hidden:
             continue

@@ -106,3 +106,11 @@ def on_page_markdown(markdown, page, config, files):
     if NAMED_QUERIES_MARK in markdown:
         markdown = markdown.replace(NAMED_QUERIES_MARK, named_query_catalogue())
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    """click 8.3 marks "no default" with a sentinel that mkdocs-click prints as
+    ``Sentinel.UNSET``: show an empty cell instead."""
+    if page.file.src_uri == "reference/cli.md":
+        html = html.replace("<td><code>Sentinel.UNSET</code></td>", "<td></td>")
+    return html
