@@ -8,8 +8,8 @@ Tiers (markers declared in pyproject.toml), applied here so no test file has to 
 - ``browser``: every test in test_browser.py; ``server``: every test in test_server.py;
 - ``java``: tests that start Java for the HermiT reasoner — those with a skip condition naming
   Java or HermiT, and those listed in tests/java_tests.txt (recorded: see below);
-- ``slow``: tests listed in tests/slow_tests.txt (recorded: more than 1 CPU second or 5 wall
-  seconds of their own), tests using a fixture listed there, and every java, browser and server test, so that
+- ``slow``: tests listed in tests/slow_tests.txt (recorded: more than 0.6 CPU seconds or 5
+  wall seconds of their own), tests using a fixture listed there, and every java, browser and server test, so that
   ``python -m pytest -m "not slow"`` is the fast tier for the edit-test loop.
 
 Refresh both lists after adding or speeding up tests (the whole suite, about 10 minutes):
@@ -64,7 +64,7 @@ SLOW_LIST = ROOT / "tests" / "slow_tests.txt"
 JAVA_LIST = ROOT / "tests" / "java_tests.txt"
 #: a test (or fixture) is slow when its own work takes more CPU seconds than this (steady on a
 #: shared machine: CPU time of this process, its threads and the children it waited for) ...
-SLOW_CPU_SECONDS = 1.0
+SLOW_CPU_SECONDS = 0.6
 #: ... or more wall seconds than this (waiting: sleeps, servers, timeouts)
 SLOW_WALL_SECONDS = 5.0
 BY_FILE = {"test_browser.py": "browser", "test_server.py": "server"}
@@ -227,6 +227,17 @@ def pytest_runtest_protocol(item, nextitem):
     wall1, cpu1 = _clock()
     recorder.add(item.nodeid, wall1 - wall0, cpu1 - cpu0)
     recorder.current = "?"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    recorder = _recorder(config)
+    if recorder is None:
+        return
+    fast = [cpu for e, (_, cpu) in recorder.cost.items()
+            if not e.startswith("fixture ") and e not in recorder.slow()]
+    terminalreporter.write_line(
+        f"--record-tiers: {len(recorder.slow())} slow entries; the {len(fast)} other tests took "
+        f"{sum(fast):.0f} CPU s; tests/slow_tests.txt and tests/java_tests.txt rewritten")
 
 
 def pytest_sessionfinish(session, exitstatus):
