@@ -79,7 +79,10 @@ def on_files(files, config):
 
 
 def named_query_catalogue() -> str:
-    from livergraph.query.engine import named_queries
+    try:                                   # the named-query library's own module ...
+        from livergraph.query.named import named_queries
+    except ImportError:                    # ... before it moved out of the engine
+        from livergraph.query.engine import named_queries
     found = named_queries(ROOT / "queries")
     lines = [f"{len(found)} named queries, from `queries/*.rq`.", ""]
     lines += ["| name | what it answers |", "|---|---|"]
