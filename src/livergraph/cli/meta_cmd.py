@@ -60,7 +60,7 @@ def _text(res) -> str:
               show_default=True)
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the forest plot to this .svg or .png file.")
-def command(root, data_dir, graph_file, lang, outcome, timepoint, measure, method, by,
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, outcome, timepoint, measure, method, by,
             csv_file, fmt, plot):
     """Pool effect estimates: k, estimate, se, CI, prediction interval, tau2, I2 (%), Q, Qp,
     and per study yi, vi, CI and weight (%), as R's metafor rma() reports them.
@@ -87,7 +87,7 @@ def command(root, data_dir, graph_file, lang, outcome, timepoint, measure, metho
         from livergraph.cli.effects_cmd import graph_with_effects
         from livergraph.evidence.studyinfo import study_facets
         from livergraph.evidence.table import effect_rows, filter_rows
-        graph = graph_with_effects(root, data_dir, graph_file)
+        graph = graph_with_effects(root, data_dir, graph_file, build_dir, no_rebuild)
         rows = filter_rows(effect_rows(graph, lang), outcome=outcome,
                            window=parse_window_option(timepoint))
         if measure is None:
