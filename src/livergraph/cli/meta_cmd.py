@@ -57,7 +57,9 @@ def _text(res) -> str:
                                  "study,n1i,m1i,sd1i,n2i,m2i,sd2i (MD/SMD) or "
                                  "study,ai,bi,ci,di (RR/OR/RD).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True,
+              help="text for the terminal; json: one object with k, estimate, se, ci_lb, ci_ub, "
+                   "pi_lb, pi_ub, tau2, I2, Q, Qp and the per-study rows.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the forest plot to this .svg or .png file.")
 def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, outcome, timepoint, measure, method, by,
