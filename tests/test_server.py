@@ -334,3 +334,23 @@ def test_library_push_to_a_stopped_server_raises_a_clear_error(server):
         push(b"<urn:a> <urn:b> <urn:c> .\n", endpoint=server.store, graph="urn:g")
     assert f"cannot reach the store at {server.store}" in str(info.value)
     assert info.value.exit_code == 2
+
+
+def test_a_store_whose_default_graph_is_not_the_union_is_named_not_answered_with_nothing(
+        tmp_path):
+    """Issue 19: a remote Oxigraph without a union default graph silently answered 0 rows."""
+    srv = Server(tmp_path / "plain-store").start()
+    try:
+        pushed = run("push", "--endpoint", srv.store, "--root", ROOT, "--data", FIXTURE_DATA,
+                     "--build-dir", FIXTURE_BUILD["dir"], "--no-rebuild")
+        assert pushed.exit_code == 0, pushed.output
+        result = run("query", "--endpoint", srv.query_url,
+                     "SELECT ?t WHERE { ?t a lg:Trial }")
+        assert result.exit_code == 2
+        assert "default graph" in result.output and "is empty" in result.output
+        assert "--union-default-graph" in result.output
+        named = run("query", "--endpoint", srv.query_url,
+                    "SELECT ?t WHERE { GRAPH ?g { ?t a lg:Trial } } ORDER BY ?t")
+        assert named.exit_code == 0 and "NCT01220492" in named.output
+    finally:
+        srv.stop()
