@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
 
 from livergraph import __version__
 from livergraph.cli import cli
-from livergraph.model.description import graph_iri
+from livergraph.errors import UnreadableInput
 from livergraph.export.formats import build_parts
 from livergraph.export.push import credentials, push, store_url
-from livergraph.errors import UnreadableInput
-from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
+from livergraph.model.description import graph_iri
 
 GRAPH = str(graph_iri(__version__))
 START_TIMEOUT = 20.0     # seconds to wait for the server to listen (it takes ~30 ms)
@@ -59,7 +59,7 @@ class Server:
     def query_url(self) -> str:
         return self.base + "/query"
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         args = [self.binary, "serve-read-only" if self.read_only else "serve",
                 "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
         if self.union:
@@ -215,7 +215,7 @@ def test_a_refusing_server_shows_status_and_what_it_said(tmp_path):
     finally:
         srv.stop()
     assert result.exit_code == 2
-    assert f"refused the PUT: HTTP 403" in result.output
+    assert "refused the PUT: HTTP 403" in result.output
     assert "it said: The server is read-only" in result.output
 
 

@@ -53,6 +53,7 @@ class Derivation:
 #: the derivation steps every build runs, in order (see the module docstring)
 DERIVATIONS: list[Derivation] = [
     Derivation("zh-Hans", "livergraph.model.chinese_labels:add_simplified_labels"),
+    Derivation("p-bounds", "livergraph.model.pvalues:add_p_bounds"),
     Derivation("effects", "livergraph.evidence:derive_effects"),
 ]
 

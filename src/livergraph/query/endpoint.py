@@ -13,9 +13,27 @@ import re
 import urllib.parse
 
 from livergraph.errors import UnreadableInput
-from livergraph.io.http import (HttpError, HttpStatusError, HttpTimeout, HttpUnreachable,
-                                Limits, check_timeout, check_url, redact, request, safe_text)
-from livergraph.query.engine import Answer, QueryError, QueryTimeout, check, check_format, graph_form, syntax_error
+from livergraph.io.http import (
+    HttpError,
+    HttpStatusError,
+    HttpTimeout,
+    HttpUnreachable,
+    Limits,
+    check_timeout,
+    check_url,
+    redact,
+    request,
+    safe_text,
+)
+from livergraph.query.engine import (
+    Answer,
+    QueryError,
+    QueryTimeout,
+    check,
+    check_format,
+    graph_form,
+    syntax_error,
+)
 from livergraph.query.render import GRAPH_FORMATS, RESULT_FORMATS
 
 USER_AGENT = "livergraph (SPARQL 1.1 Protocol client)"
