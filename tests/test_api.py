@@ -157,6 +157,21 @@ def test_graph_and_store_are_the_same_statements(kg):
     assert len(kg.graph) == kg.manifest["triples"]["total"] == len(kg.store)
 
 
+def test_a_pickle_others_could_write_is_not_loaded(kg):
+    """The graph then comes from the Turtle: the same statements."""
+    from rdflib.compare import isomorphic
+    path = kg.directory / "graph.pickle"
+    mode = path.stat().st_mode
+    path.chmod(mode | 0o022)
+    try:
+        assert kg._pickled("graph.pickle") is None
+        fresh = livergraph.open(kg.directory.parent)
+        assert isomorphic(fresh.graph, kg.graph)
+    finally:
+        path.chmod(mode)
+    assert kg._pickled("graph.pickle") is not None
+
+
 @pytest.mark.slow
 def test_the_module_doctest_runs_on_the_bundled_data(tmp_path, monkeypatch):
     """The example in livergraph.api's docstring, on the project's own data (built into a

@@ -19,7 +19,9 @@ import pytest
 
 from conftest import DATA, ONTOLOGY, ROOT
 from livergraph.io.atomic import write_atomic
-from livergraph.publish.store import cached_graph
+import livergraph
+from livergraph.publish.artifact import publish
+from livergraph.publish.inputs import Inputs
 from livergraph.namespaces import PREFIXES
 from livergraph.query.engine import find_named, named_queries, problems, run_local
 from livergraph.query.render import compact
@@ -90,7 +92,7 @@ needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT nee
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
-    return cached_graph(ONTOLOGY, ROOT / "shapes", DATA, tmp_path_factory.mktemp("bundled"))
+    return livergraph.open(DATA, root=ROOT, build_dir=tmp_path_factory.mktemp("bundled")).published
 
 
 def simple(binding: dict | None):
@@ -204,9 +206,9 @@ def test_headline_counts_set_the_seed_claims_beside_the_graph(bundled):
 
 @pytest.fixture(scope="module")
 def asserted_only(tmp_path_factory):
-    """The bundled graph as ``livergraph query --no-reason`` sees it: no inferred types."""
-    return cached_graph(ONTOLOGY, ROOT / "shapes", DATA, tmp_path_factory.mktemp("asserted"),
-                        reason=False)
+    """The bundled graph as ``livergraph build --no-reason`` publishes it: no inferred types."""
+    inputs = Inputs(ROOT, ONTOLOGY, ROOT / "shapes", DATA)
+    return publish(inputs, tmp_path_factory.mktemp("asserted"), reason=False)[0]
 
 
 @needs_java

@@ -287,9 +287,10 @@ def test_edge_label_is_the_experimental_arm_at_the_last_time_vs_the_comparator(c
 
 def test_edge_label_of_an_arm_that_is_not_experimental_names_it_and_takes_the_total(curated):
     """Issue 16: cui-2022's mortality edge showed '2 patients' (the control deaths after 10
-    years, a part of the 113 control deaths) without saying whose."""
+    years, a part of the control deaths) without saying whose. It shows the 118 deaths the source
+    reports; the curator's derived 113 (a flagged correction) is one of the other rows."""
     edge = _summary(curated, "cui-2022", "measure-mortality")
-    assert edge["label"] == "all-cause mortality 113 patients at 10 y (control) (+1 more)"
+    assert edge["label"] == "all-cause mortality 118 patients at 10 y (control) (+2 more)"
     assert not edge["label"].startswith("all-cause mortality 2 ")
 
 

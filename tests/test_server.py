@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
 
 from livergraph import __version__
 from livergraph.cli import cli
-from livergraph.model.description import graph_iri
+from livergraph.errors import UnreadableInput
 from livergraph.export.formats import build_parts
 from livergraph.export.push import credentials, push, store_url
-from livergraph.errors import UnreadableInput
-from conftest import FIXTURE_DATA, ONTOLOGY, ROOT
+from livergraph.model.description import graph_iri
 
 GRAPH = str(graph_iri(__version__))
 START_TIMEOUT = 20.0     # seconds to wait for the server to listen (it takes ~30 ms)
@@ -59,7 +59,7 @@ class Server:
     def query_url(self) -> str:
         return self.base + "/query"
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         args = [self.binary, "serve-read-only" if self.read_only else "serve",
                 "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
         if self.union:
@@ -215,7 +215,7 @@ def test_a_refusing_server_shows_status_and_what_it_said(tmp_path):
     finally:
         srv.stop()
     assert result.exit_code == 2
-    assert f"refused the PUT: HTTP 403" in result.output
+    assert "refused the PUT: HTTP 403" in result.output
     assert "it said: The server is read-only" in result.output
 
 
@@ -334,3 +334,23 @@ def test_library_push_to_a_stopped_server_raises_a_clear_error(server):
         push(b"<urn:a> <urn:b> <urn:c> .\n", endpoint=server.store, graph="urn:g")
     assert f"cannot reach the store at {server.store}" in str(info.value)
     assert info.value.exit_code == 2
+
+
+def test_a_store_whose_default_graph_is_not_the_union_is_named_not_answered_with_nothing(
+        tmp_path):
+    """Issue 19: a remote Oxigraph without a union default graph silently answered 0 rows."""
+    srv = Server(tmp_path / "plain-store").start()
+    try:
+        pushed = run("push", "--endpoint", srv.store, "--root", ROOT, "--data", FIXTURE_DATA,
+                     "--build-dir", FIXTURE_BUILD["dir"], "--no-rebuild")
+        assert pushed.exit_code == 0, pushed.output
+        result = run("query", "--endpoint", srv.query_url,
+                     "SELECT ?t WHERE { ?t a lg:Trial }")
+        assert result.exit_code == 2
+        assert "default graph" in result.output and "is empty" in result.output
+        assert "--union-default-graph" in result.output
+        named = run("query", "--endpoint", srv.query_url,
+                    "SELECT ?t WHERE { GRAPH ?g { ?t a lg:Trial } } ORDER BY ?t")
+        assert named.exit_code == 0 and "NCT01220492" in named.output
+    finally:
+        srv.stop()

@@ -79,3 +79,58 @@ def test_unknown_column_suggests_the_closest():
         select_columns(COLUMNS, ROWS, ["titel"])
     assert "did you mean 'title'?" in str(err.value)
     assert "trial, title, status, participants" in str(err.value)
+
+
+# -- the spreadsheet path of `livergraph query` (issue 19) ------------------------------------
+
+SPONSORS = ("SELECT ?trial ?sponsor WHERE { ?trial lg:leadSponsor ?sponsor } "
+            "ORDER BY ?trial")
+
+
+@pytest.fixture(scope="module")
+def query(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from conftest import FIXTURE_DATA
+    from livergraph.cli import cli
+    build = tmp_path_factory.mktemp("sheets-build")
+
+    def invoke(*args):
+        argv = ["query", "--data", str(FIXTURE_DATA), "--build-dir", str(build), *map(str, args)]
+        return CliRunner().invoke(cli, argv, catch_exceptions=False)
+    return invoke
+
+
+def test_query_writes_a_real_xlsx_with_labels_in_the_language_asked(query, tmp_path):
+    target = tmp_path / "sponsors.xlsx"
+    result = query(SPONSORS, "-o", target, "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(target).active
+    assert [c.value for c in ws[1]] == ["trial", "sponsor"]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert len(values) == 2
+    assert any("北京302醫院" in str(v[1]) for v in values)          # a zh-Hant label, not an IRI
+    assert not any(str(v[1]).startswith("http") for v in values)
+
+
+def test_query_excel_csv_has_a_bom_labels_and_picked_columns(query):
+    result = query(SPONSORS, "--excel", "--columns", "sponsor")
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbfsponsor\r\n")
+    assert b"http" not in data and data.count(b"\r\n") == 3
+    ids = query(SPONSORS, "--excel", "--ids").stdout_bytes
+    assert b"trial:NCT01220492" in ids and b"org:" in ids
+
+
+def test_query_refuses_an_output_extension_it_cannot_write(query, tmp_path):
+    result = query(SPONSORS, "-o", tmp_path / "answer.pdf")
+    assert result.exit_code == 2
+    assert "cannot write a .pdf file" in result.output and ".xlsx" in result.output
+    assert not (tmp_path / "answer.pdf").exists()
+
+
+def test_query_unknown_column_names_the_columns(query):
+    result = query(SPONSORS, "--columns", "sponser")
+    assert result.exit_code == 2
+    assert "did you mean 'sponsor'?" in result.output

@@ -172,11 +172,17 @@ class KnowledgeGraph:
         return self._graph
 
     def _pickled(self, name: str) -> Any:
-        """An object the build pickled, when the installed rdflib is the one that wrote it."""
+        """An object the build pickled, when the installed rdflib is the one that wrote it and
+        the file is this user's own and writable by no one else (a pickle can run code: one
+        from a build directory someone else could have written is never loaded; the Turtle /
+        N-Quads are parsed instead)."""
         import rdflib
         path = self.directory / name
         if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__ or \
                 not path.is_file():
+            return None
+        st = path.stat()
+        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
             return None
         import pickle
         with path.open("rb") as handle:

@@ -9,6 +9,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+EXIT_INTERRUPTED = 130   # Ctrl-C (SIGINT), as shells report it
 EXIT_STALE = 3
 
 

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from livergraph.errors import LivergraphError
+from livergraph.errors import EXIT_INTERRUPTED, LivergraphError
 
 #: command name -> module under livergraph.cli defining a click command called ``command``
 COMMANDS: dict[str, str] = {
@@ -50,11 +50,32 @@ class LazyGroup(click.Group):
         return importlib.import_module(f"{__name__}.{module}").command
 
     def invoke(self, ctx):
+        from livergraph.io.atomic import protect
         try:
-            return super().invoke(ctx)
+            guarded = [] if ctx.invoked_subcommand in EDITS_DATA else _inputs()
+            with protect(guarded):
+                return super().invoke(ctx)
         except LivergraphError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing half-written was kept", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+#: commands whose job is to write into data/ (they keep their own journal and checks)
+EDITS_DATA = frozenset({"import", "lint", "fetch"})
+
+
+def _inputs() -> list:
+    """The project files every command may read, which no output may replace: the ontology,
+    the shapes, the curated data and the named queries (see livergraph.io.atomic.protect)."""
+    from livergraph.project import Paths, find_root
+    try:
+        paths = Paths(find_root())
+    except LivergraphError:
+        return []
+    return [paths.ontology, paths.shapes, paths.data, paths.queries]
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG,

@@ -70,10 +70,11 @@ def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
             write_atomic(output, lambda h: h.write(turtle.read_text(encoding="utf-8")))
         counts = published.manifest["triples"]
         result = checked.result
-        ontology = counts["total"] - result.data_triples - checked.inferred
+        derived = counts["data"] - result.data_triples
         what = (f"{counts['total']} triples ({result.data_triples} from {result.records} "
-                f"records, {ontology} from the ontology and the dataset description, "
-                f"{checked.inferred} inferred)")
+                f"records, {derived} derived, {counts['ontology']} from the ontology, "
+                f"{counts['description']} describing the dataset, {counts['inferred']} "
+                f"inferred)")
         if output is not None:
             click.echo(f"wrote {output}: {what}")
             click.echo(f"published {shown(directory)}current/")

@@ -11,13 +11,13 @@ import click
 from livergraph.cli.viz_cmd import graph_options
 
 
-def graph_with_effects(root, data_dir, graph_file):
+def graph_with_effects(root, data_dir, graph_file, build_dir, no_rebuild):
     """The graph (built from the data, or read from --graph) with its effect estimates: derived
     here unless the graph already holds them (a published graph does)."""
     from livergraph.cli.viz_cmd import load_graph
     from livergraph.evidence import derive_effects
     from livergraph.namespaces import LG
-    graph = load_graph(root, data_dir, graph_file)
+    graph = load_graph(root, data_dir, graph_file, build_dir, no_rebuild)
     if next(graph.subjects(LG.hasEffectEstimate, None), None) is None \
             and next(graph.subjects(LG.hasEffectRefusal, None), None) is None:
         derive_effects(graph)
@@ -82,14 +82,19 @@ def render(rows, fmt: str) -> str:
 @click.option("--study", default=None, help="Study id, e.g. fu-2018.")
 @window_option
 @click.option("--measure", type=click.Choice(["MD", "SMD", "RR", "OR", "RD", "HR"],
-                                             case_sensitive=False), default=None)
+                                             case_sensitive=False), default=None,
+              help="Only this effect measure: mean difference, standardised mean difference "
+                   "(Hedges' g), risk ratio, odds ratio, risk difference or hazard ratio.")
 @click.option("--refused", is_flag=True,
               help="List the comparisons no estimate is derived for, with the reason.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+              show_default=True,
+              help="table for the terminal; csv; json: a list of objects with the keys study, "
+                   "outcome, timepoint, comparison, measure, estimate, ci_lb, ci_ub, se, p, "
+                   "derivation, numbers as numbers.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
-def command(root, data_dir, graph_file, lang, outcome, study, timepoint, measure, refused, fmt,
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, outcome, study, timepoint, measure, refused, fmt,
             output):
     """Every between-arm effect estimate the data support.
 
@@ -102,7 +107,7 @@ def command(root, data_dir, graph_file, lang, outcome, study, timepoint, measure
     natural scale, se on the log scale.
     """
     from livergraph.evidence.table import effect_rows, filter_rows, refusal_rows
-    graph = graph_with_effects(root, data_dir, graph_file)
+    graph = graph_with_effects(root, data_dir, graph_file, build_dir, no_rebuild)
     window = parse_window_option(timepoint)
     if refused:
         rows = [r for r in refusal_rows(graph, lang)

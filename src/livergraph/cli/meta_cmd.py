@@ -57,10 +57,12 @@ def _text(res) -> str:
                                  "study,n1i,m1i,sd1i,n2i,m2i,sd2i (MD/SMD) or "
                                  "study,ai,bi,ci,di (RR/OR/RD).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True,
+              help="text for the terminal; json: one object with k, estimate, se, ci_lb, ci_ub, "
+                   "pi_lb, pi_ub, tau2, I2, Q, Qp and the per-study rows.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the forest plot to this .svg or .png file.")
-def command(root, data_dir, graph_file, lang, outcome, timepoint, measure, method, by,
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, outcome, timepoint, measure, method, by,
             csv_file, fmt, plot):
     """Pool effect estimates: k, estimate, se, CI, prediction interval, tau2, I2 (%), Q, Qp,
     and per study yi, vi, CI and weight (%), as R's metafor rma() reports them.
@@ -87,7 +89,7 @@ def command(root, data_dir, graph_file, lang, outcome, timepoint, measure, metho
         from livergraph.cli.effects_cmd import graph_with_effects
         from livergraph.evidence.studyinfo import study_facets
         from livergraph.evidence.table import effect_rows, filter_rows
-        graph = graph_with_effects(root, data_dir, graph_file)
+        graph = graph_with_effects(root, data_dir, graph_file, build_dir, no_rebuild)
         rows = filter_rows(effect_rows(graph, lang), outcome=outcome,
                            window=parse_window_option(timepoint))
         if measure is None:

@@ -18,8 +18,12 @@ from livergraph.cli.options import graph_source_options, open_graph
                    "or add to it with one POST.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Give up when the server has not answered after this long (default 300).")
+@click.option("--allow-insecure-auth", is_flag=True,
+              help="Send credentials over plain http to another machine (they would travel "
+                   "unencrypted; by default only https or 127.0.0.1 gets them).")
 @graph_source_options
-def command(endpoint, graph_name, replace, timeout, root, data_dir, build_dir, no_rebuild):
+def command(endpoint, graph_name, replace, timeout, allow_insecure_auth, root, data_dir,
+            build_dir, no_rebuild):
     """Load the knowledge graph into a triple store (SPARQL 1.1 Graph Store Protocol).
 
     \b
@@ -34,7 +38,9 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, build_dir, n
     """
     from livergraph.export.formats import FORMATS
     from livergraph.export.push import check_endpoint, credentials, probe, push
+    from livergraph.io.http import check_timeout
 
+    check_timeout(timeout)
     check_endpoint(endpoint)
     credentials()  # refuse a half-set environment before building
     probe(endpoint)  # and an endpoint where nothing listens
@@ -45,7 +51,8 @@ def command(endpoint, graph_name, replace, timeout, root, data_dir, build_dir, n
     body = text.encode("utf-8")
     result = push(body, endpoint=endpoint, graph=graph,
                   mode="replace" if replace else "append",
-                  content_type=FORMATS["turtle"].media_type + "; charset=utf-8", timeout=timeout)
+                  content_type=FORMATS["turtle"].media_type + "; charset=utf-8", timeout=timeout,
+                  allow_insecure_auth=allow_insecure_auth)
     verb = "replaced" if replace else "added to"
     click.echo(f"{verb} <{graph}> at {endpoint}: {kg.published.triples} triples "
                f"({result.bytes_sent} bytes of Turtle; HTTP {result.status})")

@@ -42,12 +42,22 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
 @click.option("--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph",
               show_default=True, hidden=True,
               help="SPARQL engine for the local graph; rdflib gives the same answers, slower.")
+@click.option("--columns", metavar="A,B,C", default=None,
+              help="Only these columns of a SELECT answer, in this order (an unknown name is "
+                   "an error that lists the columns there are).")
+@click.option("--ids", is_flag=True,
+              help="Show IRIs as CURIEs (trial:NCT01220492) rather than labels, in the "
+                   "spreadsheet outputs (.xlsx, --excel, --columns).")
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: labels instead of IRIs and a UTF-8 byte-order mark, so "
+                   "Chinese text opens correctly. `-o answer.xlsx` writes a real workbook.")
 @graph_source_options
 @click.option("--rebuild", is_flag=True, hidden=True,
               help="Rebuild the published graph first.")
 @click.pass_context
 def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeout, allow_service,
-            endpoint, engine, root, data_dir, build_dir, no_rebuild, rebuild):
+            endpoint, engine, columns, ids, excel, root, data_dir, build_dir, no_rebuild,
+            rebuild):
     """Ask the knowledge graph a question in SPARQL.
 
     Give the query as an argument, with -f FILE, as - to read standard input, or by --name from
@@ -58,6 +68,8 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     livergraph query 'SELECT ?trial ?status WHERE { ?trial lg:status ?status }'
     livergraph query -f my-question.rq --format csv > answer.csv
     livergraph query --name recruiting-umbilical-cord-trials
+    livergraph query --name study-outcome-table -o outcomes.xlsx --lang zh
+    livergraph query --name trials-by-sponsor --excel -o sponsors.csv
     echo 'ASK { trial:NCT01220492 lg:status lgc:status-COMPLETED }' | livergraph query -
 
     The query runs on the graph `livergraph build` published (the Oxigraph store in
@@ -65,12 +77,26 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     (--no-rebuild: exit 3 instead). ASK prints true or false and exits 0 or 1. SPARQL Update is
     refused.
     """
+    from livergraph.io.http import check_timeout
+    check_timeout(timeout)
     text, declared = _query_text(query_text, query_file, name,
                                  paths_for(root) if name else None)
-    if output is not None and \
+    sheet = None           # a spreadsheet-style answer: xlsx, or CSV/TSV/table with labels
+    if output is not None and output.suffix.lower() == ".xlsx":
+        sheet = "xlsx"
+    elif output is not None and \
             ctx.get_parameter_source("fmt") is click.core.ParameterSource.DEFAULT:
-        from livergraph.query.engine import format_for_output
+        from livergraph.io.tables import format_for_path
+        from livergraph.query.engine import SUFFIX_FORMATS, format_for_output
+        if output.suffix.lower() not in SUFFIX_FORMATS:
+            format_for_path(output, sorted(set(SUFFIX_FORMATS.values())) + ["xlsx"])  # refuses
         fmt = format_for_output(output, text) or fmt
+    if sheet is None and (excel or columns or ids):
+        sheet = "csv" if excel and fmt == "table" else fmt
+    if sheet is not None and sheet not in ("xlsx", "csv", "tsv", "table"):
+        from livergraph.errors import UnreadableInput
+        raise UnreadableInput(f"--columns, --ids and --excel give a table, CSV, TSV or .xlsx, "
+                              f"not {sheet}", hint="leave out --format, or use --format csv")
     bound = None
     if params:
         from livergraph.query.engine import parse_param_options
@@ -83,6 +109,11 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
             text = bind_params(text, bound, dict(PREFIXES), declared)
         answer = run_endpoint(endpoint, text, dict(PREFIXES), fmt=fmt, lang=lang,
                               allow_service=allow_service, timeout=timeout)
+    elif sheet is not None:
+        kg = open_graph(root, data_dir, build_dir, no_rebuild, rebuild=rebuild)
+        _write_sheet(kg, text, bound, declared, sheet, lang=lang, ids=ids, excel=excel,
+                     columns=columns, output=output)
+        return
     else:
         kg = open_graph(root, data_dir, build_dir, no_rebuild, rebuild=rebuild)
         answer = kg.answer(text, fmt=fmt, lang=lang, params=bound, declared=declared,
@@ -96,7 +127,36 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
         ctx.exit(1)
 
 
+def _write_sheet(kg, text, bound, declared, sheet, *, lang, ids, excel, columns, output):
+    """A SELECT answer with labels, as .xlsx, CSV/TSV (BOM with --excel) or a fitted table."""
+    from livergraph.errors import UnreadableInput
+    from livergraph.query.checks import bind_params
+    from livergraph.query.sheets import display, sheet_bytes
+    if bound:
+        text = bind_params(text, bound, kg.prefixes, declared)
+    rows = kg.query(text)
+    if getattr(rows, "boolean", None) is not None or not rows.columns:
+        raise UnreadableInput("a spreadsheet needs a SELECT query",
+                              hint="leave out -o FILE.xlsx, --excel, --columns and --ids")
+    wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    names, cells = display(rows, kg.store, lang=lang, ids=ids, columns=wanted)
+    if sheet == "table":
+        from livergraph.io.tables import to_terminal
+        data = to_terminal(names, cells).encode("utf-8")
+    else:
+        data = sheet_bytes(sheet, names, cells, excel=excel)
+    if output is None:
+        if sheet == "xlsx":
+            raise UnreadableInput("an .xlsx workbook is written to a file", hint="add -o FILE.xlsx")
+        sys.stdout.buffer.write(data)
+        return
+    from livergraph.io.atomic import write_bytes
+    write_bytes(output, data)
+    click.echo(f"wrote {output}: {len(cells)} row(s), {len(names)} column(s)", err=True)
+
+
 def _query_text(query_text, query_file, name, paths) -> str:
+    """The query's text and, for a named query, its declared parameters."""
     from livergraph.errors import UnreadableInput
     given = [x for x in (query_text, query_file, name) if x is not None]
     if len(given) != 1:

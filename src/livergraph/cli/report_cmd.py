@@ -12,7 +12,7 @@ from livergraph.cli.viz_cmd import graph_options
 @graph_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("report.html"), show_default=True, help="HTML file to write.")
-def command(root, data_dir, graph_file, lang, output):
+def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output):
     """Write one self-contained HTML evidence report: the included studies (design, n, cells,
     donor, route, dose, follow-up), per-outcome effect tables and forest plots, the comparisons
     with no estimate and why, the evidence-gap map, the data-quality flags touching each
@@ -27,7 +27,7 @@ def command(root, data_dir, graph_file, lang, output):
     from livergraph.evidence.report import input_digest, render_report
     from livergraph.io.atomic import write_atomic
     paths = paths_for(root)
-    graph = graph_with_effects(root, data_dir, graph_file)
+    graph = graph_with_effects(root, data_dir, graph_file, build_dir, no_rebuild)
     sources = [graph_file] if graph_file is not None else [paths.ontology,
                                                             data_dir or paths.data]
     html = render_report(graph, input_digest(sources, paths.root), paths.root, lang=lang)

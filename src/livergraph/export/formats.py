@@ -76,7 +76,8 @@ def split(graph: Graph, ontology: Graph, *, version: str,
     """Split a built ``graph`` into the description (nodes typed void:Dataset / dcat:Dataset),
     the ontology (statements of ``ontology``; blank nodes occur only in its axioms), the
     inferred statements (the reasoner's, marked ``?x lg:inferredType C``: that statement and
-    ``?x rdf:type C``; see livergraph.reason) and the data (the rest). The statements of
+    ``?x rdf:type C``; see livergraph.reason; and the schema.org/PROV statements the ontology's
+    alignments entail, see livergraph.reason.alignments) and the data (the rest). The statements of
     ``inferred`` that ``graph`` does not hold are added to the inferred part."""
     parts = Parts(version)
     onto = {t for t in ontology if not any(isinstance(x, BNode) for x in t)}
@@ -84,6 +85,8 @@ def split(graph: Graph, ontology: Graph, *, version: str,
     marked = set()      # the reasoner's types: (x lg:inferredType C) and (x rdf:type C)
     for x, _, c in graph.triples((None, LG.inferredType, None)):
         marked |= {(x, LG.inferredType, c), (x, RDF.type, c)}
+    from livergraph.reason.alignments import entailed_all
+    marked |= entailed_all(graph, ontology)   # schema.org / PROV statements the alignments entail
     for t in graph:
         if t[0] in described:
             parts.description.add(t)

@@ -30,7 +30,7 @@ Cell = str | int | float | None
 #: output-path extension -> table format
 EXTENSIONS: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx",
                               ".txt": "table", ".json": "json", ".srj": "json", ".xml": "xml",
-                              ".srx": "xml"}
+                              ".srx": "xml", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 #: a fixed timestamp for workbook metadata and zip entries, so the same table gives the same bytes
 _EPOCH = datetime(2000, 1, 1)
 _BOM = "\ufeff"

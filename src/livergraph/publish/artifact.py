@@ -16,8 +16,9 @@ once into a build directory (default ``build/`` under the project root; ``--buil
         graph.pickle             the graph as an rdflib Graph, and parts.pickle its named
                                  graphs (export.formats.Parts): loading them is ~6x faster than
                                  parsing the Turtle. Only read when the installed rdflib is the
-                                 version that wrote them (else the Turtle / N-Quads are parsed);
-                                 they are this build's own files, never taken from elsewhere
+                                 version that wrote them, and only when they belong to the user
+                                 and no one else can write them (else the Turtle / N-Quads are
+                                 parsed: a pickle can run code)
         manifest.json            sha256 of every input file, versions, triple counts per named
                                  graph, the build's options and stage timings
       .build.lock

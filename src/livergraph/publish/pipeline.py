@@ -6,17 +6,21 @@ makes into the build directory, which every reading command opens.
 
 Derivation steps
 ----------------
-``DERIVATIONS`` lists the steps that add derived statements to the graph after reasoning and
-before publishing (effect estimates computed from the reported figures, labels in another script,
-...). Each is a function ``step(graph) -> None`` that adds statements to the rdflib graph it is
+``DERIVATIONS`` lists the steps that add derived statements to the graph after it is built and
+before it is validated, so the shapes check what they add (effect estimates computed from the
+reported figures, labels in another script, ...). Each is a function ``step(graph) -> None`` that adds statements to the rdflib graph it is
 given (it must not remove asserted ones, and must be deterministic: same graph, same
 statements). Register one with one line in this module::
 
-    DERIVATIONS.append(Derivation("effects", "livergraph.effects.derive:add_effects"))
+    DERIVATIONS.append(Derivation("effects", "livergraph.evidence:derive_effects"))
 
 The function is named as ``"module:function"`` and imported only when a build runs, so readers
 stay cheap. Steps run in list order; each one's wall time is recorded in the manifest under
 ``derive:<name>``. Their statements go to the data named graph of the published artifact.
+
+After reasoning, the schema.org and PROV statements that the ontology's alignments entail are
+materialised (``livergraph.reason.alignments``; ``alignments=False`` leaves them out); they go
+to the inferred named graph.
 """
 from __future__ import annotations
 
@@ -47,7 +51,11 @@ class Derivation:
 
 
 #: the derivation steps every build runs, in order (see the module docstring)
-DERIVATIONS: list[Derivation] = []
+DERIVATIONS: list[Derivation] = [
+    Derivation("zh-Hans", "livergraph.model.chinese_labels:add_simplified_labels"),
+    Derivation("p-bounds", "livergraph.model.pvalues:add_p_bounds"),
+    Derivation("effects", "livergraph.evidence:derive_effects"),
+]
 
 
 @dataclass
@@ -69,15 +77,21 @@ class Checked:
 
 def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = None,
                   reason: bool = True, missing_reasoner_ok: bool = False,
-                  on_warning: Callable[[str], None] | None = None) -> Checked:
+                  on_warning: Callable[[str], None] | None = None,
+                  alignments: bool = True) -> Checked:
     """Build, validate (when ``shapes_dir`` is given: violations raise GraphDoesNotConform),
     reason (inconsistency raises DataError; a missing Java raises ReasonerUnavailable unless
-    ``missing_reasoner_ok``, then ``on_warning`` is told), run the ``DERIVATIONS`` and set the
-    description's triple count to the final graph's size."""
+    ``missing_reasoner_ok``, then ``on_warning`` is told), run the ``DERIVATIONS`` (before
+    validation), materialise the alignments' schema.org/PROV statements (after reasoning, unless
+    ``alignments`` is false) and set the description's triple count to the final graph's size."""
     start = time.perf_counter()
     checked = Checked(build(Path(ontology), Path(data_dir)))
     checked.seconds["build"] = time.perf_counter() - start
     graph = checked.graph
+    for step in DERIVATIONS:
+        start = time.perf_counter()
+        step.load()(graph)
+        checked.seconds[f"derive:{step.name}"] = time.perf_counter() - start
     if shapes_dir is not None:
         from livergraph.validate.shacl import load_shapes, validate
         start = time.perf_counter()
@@ -103,10 +117,11 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
                 raise
             if on_warning is not None:
                 on_warning(exc.message)
-    for step in DERIVATIONS:
+    if alignments:
+        from livergraph.reason.alignments import materialise_alignments
         start = time.perf_counter()
-        step.load()(graph)
-        checked.seconds[f"derive:{step.name}"] = time.perf_counter() - start
+        materialise_alignments(graph)
+        checked.seconds["alignments"] = time.perf_counter() - start
     from livergraph.model.description import set_triple_count
     set_triple_count(graph, len(graph))
     return checked

@@ -9,12 +9,31 @@ endpoint.
 """
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 from livergraph.errors import UnreadableInput
-from livergraph.io.http import (HttpError, HttpStatusError, HttpTimeout, HttpUnreachable,
-                                Limits, check_timeout, check_url, redact, request, safe_text)
-from livergraph.query.engine import Answer, QueryError, QueryTimeout, check, check_format, graph_form, syntax_error
+from livergraph.io.http import (
+    HttpError,
+    HttpStatusError,
+    HttpTimeout,
+    HttpUnreachable,
+    Limits,
+    check_timeout,
+    check_url,
+    redact,
+    request,
+    safe_text,
+)
+from livergraph.query.engine import (
+    Answer,
+    QueryError,
+    QueryTimeout,
+    check,
+    check_format,
+    graph_form,
+    syntax_error,
+)
 from livergraph.query.render import GRAPH_FORMATS, RESULT_FORMATS
 
 USER_AGENT = "livergraph (SPARQL 1.1 Protocol client)"
@@ -67,6 +86,30 @@ def _syntax_check(text: str, prefixes: dict[str, str]) -> None:
         pass
 
 
+_NAMES_GRAPHS = re.compile(r"\b(GRAPH|FROM|SERVICE)\b", re.IGNORECASE)
+
+
+def _check_default_graph(url: str, text: str, timeout: float | None) -> None:
+    """Refuse to answer from an empty default graph while the store's named graphs hold data
+    (an Oxigraph server started without --union-default-graph, where `livergraph push` put the
+    graph in a named graph): every query would silently answer nothing. Queries that name their
+    graphs (GRAPH, FROM) are left alone."""
+    if _NAMES_GRAPHS.search(text):
+        return
+    ask = RESULT_FORMATS["json"]
+    _, body = post(url, "ASK { ?s ?p ?o }", ask, timeout)
+    if b"true" in body:
+        return
+    _, body = post(url, "ASK { GRAPH ?g { ?s ?p ?o } }", ask, timeout)
+    if b"true" in body:
+        raise QueryError(
+            f"the default graph of {url} is empty, but its named graphs hold data: every "
+            "query would answer nothing",
+            hint="start the store with its default graph as the union of the named graphs "
+                 "(oxigraph serve --union-default-graph; Fuseki: tdb:unionDefaultGraph true), "
+                 "or name the graph in the query (FROM <...> or GRAPH <...> { ... })")
+
+
 def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "table",
                  lang: str = "en", allow_service: bool = False,
                  timeout: float | None = None) -> Answer:
@@ -87,6 +130,7 @@ def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "t
     if not info.service:
         _syntax_check(text, prefixes)
     full = with_prefixes(text, prefixes)
+    _check_default_graph(url, text, timeout)
 
     if graph_form(info.form):
         want = GRAPH_FORMATS[fmt]

@@ -64,6 +64,13 @@ def alignment_maps(ontology: Graph, vocabularies: Iterable[str] = DEFAULT_VOCABU
 def entailed(graph: Graph, ontology: Graph | None = None,
              vocabularies: Iterable[str] = DEFAULT_VOCABULARIES) -> set[tuple]:
     """The schema.org/PROV statements the alignments entail that ``graph`` does not hold."""
+    return {t for t in entailed_all(graph, ontology, vocabularies) if t not in graph}
+
+
+def entailed_all(graph: Graph, ontology: Graph | None = None,
+                 vocabularies: Iterable[str] = DEFAULT_VOCABULARIES) -> set[tuple]:
+    """Every schema.org/PROV statement the alignments entail from ``graph``'s lg: statements,
+    whether ``graph`` holds it already or not (the publisher files these as inferred)."""
     classes, properties = alignment_maps(ontology if ontology is not None else graph,
                                          vocabularies)
     new: set[tuple] = set()
@@ -75,7 +82,7 @@ def entailed(graph: Graph, ontology: Graph | None = None,
         for s, o in graph.subject_objects(prop):
             for target in targets:
                 new.add((s, target, o))
-    return {t for t in new if t not in graph}
+    return new
 
 
 def materialise_alignments(graph: Graph, ontology: Graph | None = None,

@@ -22,24 +22,12 @@ def lang_code(lang: str) -> str:
     return "zh" if str(lang).lower().startswith("zh") else "en"
 
 
-def _lang_rank(lit: Any, lang: str) -> int:
-    if not isinstance(lit, Literal):
-        return 9
-    tag = (lit.language or "").lower()
-    if tag and (tag == lang or tag.startswith(lang + "-")):
-        return 0
-    if tag == "en" or tag.startswith("en-"):
-        return 1
-    if not tag:
-        return 2
-    return 3
-
-
 def pick(values: Iterable[Any], lang: str) -> str | None:
-    """The value in ``lang``, else English, else untagged, else any (sorted: deterministic)."""
-    best = sorted((v for v in values if isinstance(v, Literal)),
-                  key=lambda v: (_lang_rank(v, lang), str(v)))
-    return str(best[0]) if best else None
+    """The literal to show for ``lang`` (en, zh = zh-Hant, zh-Hans), by the one label picker
+    (livergraph.io.labels: the language asked for, then its fallbacks; deterministic)."""
+    from livergraph.io.labels import LANGS, pick_label
+    labels = [(str(v), v.language or "") for v in values if isinstance(v, Literal)]
+    return pick_label(labels, lang if lang in LANGS else lang_code(lang))
 
 
 def ordered(terms: Iterable[Any]) -> list[Any]:
