@@ -48,5 +48,7 @@ def command(root, files, shapes_dir, fmt, output, plain):
     else:
         write_atomic(output, lambda h: writer(report, h))
         click.echo(report.summary(), err=True)
+    for note in getattr(report, "notes", None) or ():
+        click.echo(f"note: {note}", err=True)   # what the libraries warned about, one line each
     if not report.conforms:
         raise click.exceptions.Exit(EXIT_INVALID)
