@@ -138,7 +138,8 @@ def test_build_adds_marked_inferences(mini_data, tmp_path):
     out = tmp_path / "graph.ttl"
     result = run("build", "--root", ROOT, "--data", mini_data, "-o", out)
     assert result.exit_code == 0, result.output
-    assert f"{len(FIXTURE_INFERENCES) * 2} inferred)" in result.output
+    assert f"{len(FIXTURE_INFERENCES) * 2} inferred, " in result.output
+    assert "schema.org/PROV statements the alignments entail)" in result.output
     assert "validated: 2 warning(s), 0 info" in result.output
     g = Graph().parse(out)
     assert set(g.subject_objects(LG.inferredType)) == FIXTURE_INFERENCES

@@ -77,8 +77,10 @@ def test_targets_become_a_sub_select_binding_this(shapes):
         by_shape.setdefault(str(job.shape), job.query)
     about = by_shape[LGSH + "IssueWarningShape"]
     assert f"?lgTargetAny <{LG.about}> ?this" in about
-    trial = by_shape[LGSH + "TrialShape"]
-    assert f"?this <{RDF.type}>/<{RDFS.subClassOf}>* <{LG.Trial}>" in trial
+    study = by_shape[LGSH + "StudyShape"]
+    assert f"?this <{RDF.type}>/<{RDFS.subClassOf}>* <{LG.Study}>" in study
+    trial = by_shape[LGSH + "TrialShape"]       # sh:targetSubjectsOf lg:nctId
+    assert f"?this <{LG.nctId}> ?lgTargetAny" in trial
 
 
 NON_LOCAL = """

@@ -73,8 +73,9 @@ def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
         derived = counts["data"] - result.data_triples
         what = (f"{counts['total']} triples ({result.data_triples} from {result.records} "
                 f"records, {derived} derived, {counts['ontology']} from the ontology, "
-                f"{counts['description']} describing the dataset, {counts['inferred']} "
-                f"inferred)")
+                f"{counts['description']} describing the dataset, {checked.inferred} "
+                f"inferred, {counts['inferred'] - checked.inferred} schema.org/PROV "
+                f"statements the alignments entail)")
         if output is not None:
             click.echo(f"wrote {output}: {what}")
             click.echo(f"published {shown(directory)}current/")

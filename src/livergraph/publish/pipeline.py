@@ -82,8 +82,8 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
     """Build, validate (when ``shapes_dir`` is given: violations raise GraphDoesNotConform),
     reason (inconsistency raises DataError; a missing Java raises ReasonerUnavailable unless
     ``missing_reasoner_ok``, then ``on_warning`` is told), run the ``DERIVATIONS`` (before
-    validation), materialise the alignments' schema.org/PROV statements (after reasoning, unless
-    ``alignments`` is false) and set the description's triple count to the final graph's size."""
+    validation), materialise the alignments' schema.org/PROV statements (after reasoning; not
+    when ``reason`` or ``alignments`` is false) and set the description's triple count to the final graph's size."""
     start = time.perf_counter()
     checked = Checked(build(Path(ontology), Path(data_dir)))
     checked.seconds["build"] = time.perf_counter() - start
@@ -117,7 +117,7 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
                 raise
             if on_warning is not None:
                 on_warning(exc.message)
-    if alignments:
+    if alignments and reason:   # RDFS entailments: inferred statements, like the reasoner's
         from livergraph.reason.alignments import materialise_alignments
         start = time.perf_counter()
         materialise_alignments(graph)
