@@ -1,0 +1,110 @@
+"""One generation of the published build: the graph as Turtle and N-Quads, the Oxigraph store,
+the validation report, and the manifest that describes them (written into a temporary directory
+that livergraph.publish.artifact then installs)."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from livergraph.publish.inputs import Inputs, sha256_file
+from livergraph.publish.layout import (
+    ARTIFACT_FORMAT,
+    DISTRIBUTIONS,
+    GRAPH_PICKLE,
+    NQUADS,
+    PARTS_PICKLE,
+    REPORT_JSON,
+    REPORT_TTL,
+    STORE,
+    TURTLE,
+)
+
+
+def write_json(path: Path, doc: dict[str, Any]) -> None:
+    from livergraph.io.atomic import write_atomic
+    write_atomic(path, lambda h: h.write(json.dumps(doc, indent=1, sort_keys=True,
+                                                    ensure_ascii=False) + "\n"))
+
+
+def versions() -> dict[str, str]:
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+    found = {"python": platform.python_version()}
+    for name in DISTRIBUTIONS:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[str, Any], *,
+                      validate: bool, reason: bool) -> dict[str, Any]:
+    """Write the graph, its store and its validation report into ``target``; the manifest."""
+    import pickle
+
+    import pyoxigraph as ox
+
+    from livergraph import __version__
+    from livergraph.export.formats import EXPORT_PREFIXES, split, write_nquads
+    from livergraph.io.turtle import write_turtle
+    from livergraph.model.description import graph_iri, set_triple_count
+    from livergraph.model.schema import load_ontology_graph
+    from livergraph.namespaces import PREFIXES
+
+    graph = checked.graph
+    seconds = {k: round(v, 3) for k, v in checked.seconds.items()}
+    start = time.perf_counter()
+    parts = split(graph, load_ontology_graph(inputs.ontology), version=__version__)
+    total = sum(len(g) for g in (parts.description, parts.ontology, parts.data, parts.inferred))
+    set_triple_count(parts.description, total)
+    with open(target / TURTLE, "w", encoding="utf-8", newline="\n") as handle:
+        write_turtle(graph, handle, EXPORT_PREFIXES)
+    with open(target / NQUADS, "w", encoding="utf-8", newline="\n") as handle:
+        write_nquads(parts, handle)
+    with open(target / GRAPH_PICKLE, "wb") as handle:
+        pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with open(target / PARTS_PICKLE, "wb") as handle:
+        pickle.dump(parts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    seconds["write"] = round(time.perf_counter() - start, 3)
+    start = time.perf_counter()
+    store = ox.Store(str(target / STORE))
+    store.bulk_load(path=str(target / NQUADS), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    del store            # closes the database before the directory is renamed
+    seconds["store"] = round(time.perf_counter() - start, 3)
+    report = checked.report
+    if report is not None:
+        from livergraph.validate.shacl import write_json, write_report_turtle
+        with open(target / REPORT_JSON, "w", encoding="utf-8") as handle:
+            write_json(report, handle)
+        with open(target / REPORT_TTL, "w", encoding="utf-8") as handle:
+            write_report_turtle(report, handle)
+    result = checked.result
+    counts = {"total": total, "description": len(parts.description),
+              "ontology": len(parts.ontology), "data": len(parts.data),
+              "inferred": len(parts.inferred)}
+    return {
+        "format": ARTIFACT_FORMAT,
+        "version": __version__,
+        "root": str(inputs.root.resolve()),
+        "data": str(inputs.data.resolve()),
+        "options": {"validate": validate, "reason": reason,
+                    "reasoned": checked.reasoning is not None},
+        "inputs": hashes,
+        "outputs": {name: sha256_file(target / name) for name in (TURTLE, NQUADS)},
+        "versions": versions(),
+        "triples": counts,
+        "graphs": {"": "description", **{str(iri): part for part, iri in
+                                         ((p, parts.graph_name(p)) for p in
+                                          ("ontology", "data", "inferred"))}},
+        "graph": str(graph_iri(__version__)),
+        "records": result.records,
+        "validation": None if report is None else {"conforms": report.conforms,
+                                                   **report.counts},
+        "inferred_types": None if checked.reasoning is None else len(checked.reasoning.inferred),
+        "prefixes": dict(PREFIXES),
+        "seconds": seconds,
+    }
