@@ -110,3 +110,23 @@ def test_site_has_an_anchor_for_every_term_and_is_deterministic(tmp_path):
     assert "status-RECRUITING" in concepts and concepts <= parser.ids
     assert parser.external == []            # offline: no scripts, styles or images fetched
     assert "臨床試驗" in page or "試驗" in page      # the zh-Hant labels are shown
+
+
+def test_site_command_writes_rules_and_files_with_the_graph(tmp_path):
+    from click.testing import CliRunner
+
+    from conftest import FIXTURE_DATA
+    from livergraph.cli import cli
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["site", "--base-url", BASE, "-o", str(out), "--with-graph",
+                                      "--root", str(ROOT), "--data", str(FIXTURE_DATA),
+                                      "--build-dir", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.output
+    rules = (out / "w3id" / "livergraph" / ".htaccess").read_text()
+    assert resolve(rules, "id/trial/NCT01220492", "text/turtle") == BASE + "livergraph.ttl"
+    assert "NCT01220492" in (out / "site" / "livergraph.ttl").read_text()
+    assert "<html" in (out / "site" / "index.html").read_text()[:200].lower()
+    bad = CliRunner().invoke(cli, ["site", "--base-url", "http://insecure.example", "-o",
+                                   str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "not a usable base URL" in bad.output
+    assert not (tmp_path / "bad").exists()

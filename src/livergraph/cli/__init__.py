@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "build": "build_cmd",
     "effects": "effects_cmd",
     "export": "export_cmd",
+    "site": "site_cmd",
     "push": "push_cmd",
     "fetch": "fetch_cmd",
     "import": "import_cmd",
