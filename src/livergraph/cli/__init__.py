@@ -48,14 +48,14 @@ class LazyGroup(click.Group):
         module = COMMANDS.get(name)
         if module is None:
             return None
-        return importlib.import_module(f"{__name__}.{module}").command
+        command = importlib.import_module(f"{__name__}.{module}").command
+        if name not in EDITS_DATA:
+            _guard_outputs(command)
+        return command
 
     def invoke(self, ctx):
-        from livergraph.io.atomic import protect
         try:
-            guarded = [] if ctx.invoked_subcommand in EDITS_DATA else _inputs()
-            with protect(guarded):
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except LivergraphError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -66,6 +66,23 @@ class LazyGroup(click.Group):
 
 #: commands whose job is to write into data/ (they keep their own journal and checks)
 EDITS_DATA = frozenset({"import", "lint", "fetch"})
+
+
+def _guard_outputs(command: click.Command) -> None:
+    """Run ``command`` with the project's inputs protected from its outputs (once per command
+    object; see livergraph.io.atomic.protect)."""
+    callback = command.callback
+    if callback is None or getattr(callback, "_livergraph_guarded", False):
+        return
+    from functools import wraps
+
+    @wraps(callback)
+    def guarded(*args, **kwargs):
+        from livergraph.io.atomic import protect
+        with protect(_inputs()):
+            return callback(*args, **kwargs)
+    guarded._livergraph_guarded = True   # type: ignore[attr-defined]
+    command.callback = guarded
 
 
 def _inputs() -> list:
