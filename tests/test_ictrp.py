@@ -368,3 +368,21 @@ def test_ctgov_import_of_a_trial_made_by_ictrp_takes_its_place(mini_data, tmp_pa
     assert (trial, LG.nctId, None) in graph
     assert set(graph.subjects(LG.registrationOf, trial)) == {
         record_iri("registration", "ChiCTR2100099001"), record_iri("registration", "NCT09990001")}
+
+
+def test_the_viewer_shows_each_trials_registrations_with_their_register(imported):
+    """Issue 20: the network view shows the registry of each registration (on its trial)."""
+    from livergraph.viz.view import to_networkx
+    data, _ = imported
+    G = to_networkx(build(ONTOLOGY, data).graph, "en")
+    eu = G.nodes["https://w3id.org/livergraph/id/trial/EUCTR2020-001234-56"]
+    regs = sorted(text for kind, text in eu["facts"] if kind == "registration")
+    assert len(regs) == 2
+    assert regs[0].startswith("EU Clinical Trials Register: EUCTR2020-001234-56-DE (")
+    assert "EudraCT 2020-001234-56" in regs[0] and regs[1].startswith(
+        "EU Clinical Trials Register: EUCTR2020-001234-56-FR")
+    linked = G.nodes["https://w3id.org/livergraph/id/trial/NCT09990001"]
+    assert any(text.startswith("ChiCTR: ChiCTR2100099001 (Secondary_ID of ChiCTR2100099001")
+               for kind, text in linked["facts"] if kind == "registration")
+    # registrations are folded into their trial, never nodes of their own
+    assert not any("/registration/" in n for n in G.nodes)

@@ -47,11 +47,12 @@ WORDS = {  # words of the summaries, by language
            "intervention": "intervention", "arm": "arm", "result": "result",
            "safety": "safety", "issue": "data-quality issue", "participants": "participants",
            "identifier": "identifier", "patients": "patients", "source": "source",
-           "claim": "claim", "cohort": "whole cohort"},
+           "claim": "claim", "cohort": "whole cohort", "registration": "registration"},
     "zh": {"at": "於", "more": "項", "baseline": "基線", "vs": "對比",
            "intervention": "干預措施", "arm": "組別", "result": "結果",
            "safety": "安全性", "issue": "資料品質問題", "participants": "人",
-           "identifier": "識別碼", "patients": "例", "source": "來源", "claim": "論述", "cohort": "全體受試者"},
+           "identifier": "識別碼", "patients": "例", "source": "來源", "claim": "論述", "cohort": "全體受試者",
+           "registration": "註冊"},
 }
 LANGS = ("en", "zh")
 

@@ -231,6 +231,15 @@ class _Projector(ResultSummaries):
 
     def _collapse(self, s: Any, key: str) -> None:
         g, w = self.g, self.words
+        for reg in sorted(r for r in g.subjects(LG.registrationOf, s) if isinstance(r, URIRef)):
+            # a trial's registrations (one per register): shown on the trial, with the register
+            # and the field that said they are one trial
+            self.aliases[str(reg)] = key
+            register = pick(g.objects(reg, LG.register), self.lang) or "?"
+            rid = pick(g.objects(reg, LG.registrationId), self.lang) or curie(reg)
+            evidence = pick(g.objects(reg, LG.sameTrialEvidence), self.lang)
+            self.facts[key].append((w["registration"], f"{register}: {rid}"
+                                    + (f" ({evidence})" if evidence else "")))
         arms = self._owned(s, LG.hasArm)
         interventions = self._owned(s, LG.hasIntervention)
         for arm in arms:
