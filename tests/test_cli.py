@@ -109,4 +109,5 @@ def test_build_counts_every_statement_in_the_dataset_description(run, tmp_path):
     g = Graph().parse(out)
     counts = set(g.objects(None, URIRef("http://rdfs.org/ns/void#triples")))
     assert counts == {Literal(len(g))}
-    assert "inferred)" in result.output and "reasoned: consistent" in result.output
+    assert "inferred, " in result.output and "reasoned: consistent" in result.output
+    assert "schema.org/PROV statements the alignments entail)" in result.output
