@@ -2,7 +2,7 @@
 
     python benchmarks/readers.py                 # this checkout
     python benchmarks/readers.py --repeat 5
-    python benchmarks/readers.py --checkout /work/main --legacy   # a checkout before the
+    python benchmarks/readers.py --checkout ../livergraph-old --legacy   # a checkout before the
                                                                   # published build existed
 
 Each command runs in a fresh process (``python -m livergraph ...``), as a user runs it; the

@@ -59,14 +59,19 @@ dry_run_option = click.option(
     help="Print what would be added, changed and left alone; write nothing.")
 
 
+def import_options(f):
+    """--root, --data, --strict and --dry-run: the same for every registry."""
+    f = dry_run_option(f)
+    f = click.option("--strict", is_flag=True,
+                     help="Import nothing if any file or record is bad (default: import the "
+                          "good ones and report the bad).")(f)
+    f = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, help="Data directory to import into (default: ROOT/data).")(f)
+    return root_option(f)
+
+
 @command.command("ctgov")
-@root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Data directory to import into (default: ROOT/data).")
-@click.option("--strict", is_flag=True,
-              help="Import nothing if any file or record is bad (default: import the good "
-                   "ones and report the bad).")
-@dry_run_option
+@import_options
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 def ctgov(root, data_dir, strict, dry_run, files):
@@ -113,13 +118,7 @@ def ctgov(root, data_dir, strict, dry_run, files):
 
 
 @command.command("ictrp")
-@root_option
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Data directory to import into (default: ROOT/data).")
-@click.option("--strict", is_flag=True,
-              help="Import nothing if any file or record is bad (default: import the good "
-                   "ones and report the bad).")
-@dry_run_option
+@import_options
 @click.option("--retrieved", default=None, metavar="YYYY-MM-DD",
               help="Date of records that carry none (a ChiCTR record XML has no "
                    "Last_Refreshed_on): the day you downloaded them.")

@@ -12,7 +12,9 @@ Results come back as ``Answer``: the bytes in the format asked for (see
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from livergraph.errors import LivergraphError, UnreadableInput
@@ -146,20 +148,22 @@ def open_store(graph_path):
     return store
 
 
-def _store_labels(store):
+def labels_for(store: Any, iris: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """``{iri: [(text, language tag)]}`` of the rdfs:label of each IRI in a pyoxigraph store."""
     import pyoxigraph as ox
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    found: dict[str, list[tuple[str, str]]] = {}
+    for iri in iris:
+        values = [(q.object.value, q.object.language or "")
+                  for q in store.quads_for_pattern(ox.NamedNode(iri), label, None)
+                  if isinstance(q.object, ox.Literal)]
+        if values:
+            found[iri] = values
+    return found
 
-    def lookup(iris: list[str]) -> dict[str, list[tuple[str, str]]]:
-        found = {}
-        for iri in iris:
-            values = [(q.object.value, q.object.language or "")
-                      for q in store.quads_for_pattern(ox.NamedNode(iri), label, None)
-                      if isinstance(q.object, ox.Literal)]
-            if values:
-                found[iri] = values
-        return found
-    return lookup
+
+def _store_labels(store):
+    return lambda iris: labels_for(store, iris)
 
 
 def _rdflib_graph(path: str):

@@ -12,24 +12,8 @@ from typing import Any, Sequence
 from livergraph.io.curies import compact
 from livergraph.io.labels import pick_label
 from livergraph.io.tables import Cell, select_columns, to_csv, to_xlsx
+from livergraph.query.engine import labels_for
 from livergraph.query.rows import IRI, Rows
-
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-def labels_for(store: Any, iris: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-    """``{iri: [(text, language tag)]}`` of the rdfs:label of each IRI in a pyoxigraph store."""
-    import pyoxigraph as ox
-    label = ox.NamedNode(_LABEL)
-    found: dict[str, list[tuple[str, str]]] = {}
-    for iri in iris:
-        values = [(q.object.value, q.object.language or "")
-                  for q in store.quads_for_pattern(ox.NamedNode(iri), label, None)
-                  if isinstance(q.object, ox.Literal)]
-        if values:
-            found[iri] = values
-    return found
-
 
 def display(rows: Rows, store: Any, *, lang: str = "en", ids: bool = False,
             columns: Sequence[str] | None = None) -> tuple[list[str], list[list[Cell]]]:

@@ -4,7 +4,7 @@ measurement summaries in English and Chinese."""
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import PROV, RDFS
 
 from livergraph.namespaces import LG
 from livergraph.viz.text import pick
@@ -72,3 +72,15 @@ def node_colour(data: dict[str, object]) -> str:
     if data.get("kind") == "trial":
         return STATUS_COLOURS.get(str(data.get("status", NO_STATUS)), NO_STATUS_COLOUR)
     return KINDS.get(str(data.get("kind")), (None, "", "", "#999999", "dot"))[3]
+
+#: the order of a node's facts in the side panel, by property name
+FACT_ORDER = ("nctId", "title", "officialTitle", "acronym", "name", "status", "lastKnownStatus",
+               "phase", "studyType", "enrollment", "enrollmentType", "totalParticipants",
+               "startDate", "primaryCompletionDate", "completionDate", "followUp",
+               "diseaseStage", "etiology", "designFeature", "allocation", "masking",
+               "citation", "journal", "publicationDate", "doi", "pmid")
+#: names of relations the ontology does not label (en, zh)
+FALLBACK_RELATIONS = {
+    str(PROV.wasDerivedFrom): ("derived from", "來源"),
+    str(RDFS.label): ("label", "標籤"),
+}

@@ -82,3 +82,18 @@ def number(lit: Any) -> str:
     except (InvalidOperation, ValueError):
         return str(lit)
     return format(d.normalize(), "f") if d == d.to_integral_value() else str(lit)
+
+
+def registrations(g: Any, trial: Any, lang: str) -> list[tuple[Any, str]]:
+    """A trial's registrations (one per register) as ``(registration, "Register: id (the field
+    that said they are one trial)")``, sorted."""
+    from rdflib import URIRef
+
+    from livergraph.namespaces import LG
+    out = []
+    for reg in sorted(r for r in g.subjects(LG.registrationOf, trial) if isinstance(r, URIRef)):
+        register = pick(g.objects(reg, LG.register), lang) or "?"
+        rid = pick(g.objects(reg, LG.registrationId), lang) or curie(reg)
+        evidence = pick(g.objects(reg, LG.sameTrialEvidence), lang)
+        out.append((reg, f"{register}: {rid}" + (f" ({evidence})" if evidence else "")))
+    return out

@@ -37,9 +37,11 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from livergraph.namespaces import ID_BASE, LG, OBO
 from livergraph.viz.results import ResultSummaries
-from livergraph.viz.styles import (KINDS, LANGS, NO_STATUS, NO_STATUS_COLOUR, PROVENANCE_KINDS,
+from livergraph.viz.styles import (FACT_ORDER, FALLBACK_RELATIONS, KINDS, LANGS, NO_STATUS,
+                                   NO_STATUS_COLOUR, PROVENANCE_KINDS,
                                    STATUS_COLOURS, STUDY_KINDS, WORDS, kind_name, node_colour)
-from livergraph.viz.text import curie, human_duration, lang_code, local, ordered, pick
+from livergraph.viz.text import (curie, human_duration, lang_code, local, ordered, pick,
+                                 registrations)
 
 _RECORD_KINDS = (  # first match wins: a publication is also a source document
     (LG.Trial, "trial"), (LG.PublishedStudy, "study"), (LG.Publication, "publication"),
@@ -60,15 +62,6 @@ _COLLAPSED_OWNERS = (LG.hasIntervention, LG.hasArm, LG.hasMeasurement, LG.hasCom
 _LINK_PREDICATES = (LG.registryRecord, LG.doiLink, LG.pubmedLink, LG.url)
 _NOT_FACTS = {RDF.type, RDFS.label, LG.hasIssue, PROV.wasDerivedFrom, *_LINK_PREDICATES,
               *_COLLAPSED_OWNERS}
-_FACT_ORDER = ("nctId", "title", "officialTitle", "acronym", "name", "status", "lastKnownStatus",
-               "phase", "studyType", "enrollment", "enrollmentType", "totalParticipants",
-               "startDate", "primaryCompletionDate", "completionDate", "followUp",
-               "diseaseStage", "etiology", "designFeature", "allocation", "masking",
-               "citation", "journal", "publicationDate", "doi", "pmid")
-_FALLBACK_RELATIONS = {
-    str(PROV.wasDerivedFrom): ("derived from", "來源"),
-    str(RDFS.label): ("label", "標籤"),
-}
 
 # -- the projection ------------------------------------------------------------------------------
 @dataclass
@@ -116,7 +109,7 @@ class _Projector(ResultSummaries):
         text = pick(self.g.objects(p, RDFS.label), self.lang)
         if text:
             return text
-        en, zh = _FALLBACK_RELATIONS.get(str(p), (local(p), local(p)))
+        en, zh = FALLBACK_RELATIONS.get(str(p), (local(p), local(p)))
         return zh if self.lang == "zh" else en
 
     def value_text(self, o: Any) -> str:
@@ -231,15 +224,9 @@ class _Projector(ResultSummaries):
 
     def _collapse(self, s: Any, key: str) -> None:
         g, w = self.g, self.words
-        for reg in sorted(r for r in g.subjects(LG.registrationOf, s) if isinstance(r, URIRef)):
-            # a trial's registrations (one per register): shown on the trial, with the register
-            # and the field that said they are one trial
+        for reg, text in registrations(g, s, self.lang):   # folded into their trial
             self.aliases[str(reg)] = key
-            register = pick(g.objects(reg, LG.register), self.lang) or "?"
-            rid = pick(g.objects(reg, LG.registrationId), self.lang) or curie(reg)
-            evidence = pick(g.objects(reg, LG.sameTrialEvidence), self.lang)
-            self.facts[key].append((w["registration"], f"{register}: {rid}"
-                                    + (f" ({evidence})" if evidence else "")))
+            self.facts[key].append((w["registration"], text))
         arms = self._owned(s, LG.hasArm)
         interventions = self._owned(s, LG.hasIntervention)
         for arm in arms:
@@ -327,7 +314,7 @@ class _Projector(ResultSummaries):
             if isinstance(o, URIRef) and str(o) in self.G:
                 continue    # drawn as an edge
             by_p[p].append(o)
-        order = {name: i for i, name in enumerate(_FACT_ORDER)}
+        order = {name: i for i, name in enumerate(FACT_ORDER)}
 
         def rank(p: Any) -> tuple[int, str]:
             return (order.get(local(p), len(order)), self.relation_label(p))
