@@ -39,7 +39,8 @@ from livergraph.namespaces import ID_BASE, LG, OBO
 from livergraph.viz.results import ResultSummaries
 from livergraph.viz.styles import (FACT_ORDER, FALLBACK_RELATIONS, KINDS, LANGS, NO_STATUS,
                                    NO_STATUS_COLOUR, PROVENANCE_KINDS,
-                                   STATUS_COLOURS, STUDY_KINDS, WORDS, kind_name, node_colour)
+                                   STATUS_COLOURS, STUDY_KINDS, WORDS, in_language, kind_name,
+                                   node_colour)
 from livergraph.viz.text import (curie, human_duration, lang_code, local, ordered, pick,
                                  registrations)
 
@@ -110,7 +111,7 @@ class _Projector(ResultSummaries):
         if text:
             return text
         en, zh = FALLBACK_RELATIONS.get(str(p), (local(p), local(p)))
-        return zh if self.lang == "zh" else en
+        return in_language(en, zh, self.lang)
 
     def value_text(self, o: Any) -> str:
         if isinstance(o, Literal):
