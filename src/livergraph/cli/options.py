@@ -73,6 +73,18 @@ def _canonical_lang(ctx: click.Context, param: click.Parameter, value: str) -> s
     return next((c for c in LANG_CHOICES if c.lower() == str(value).lower()), value)
 
 
+def quiet_option(f: F) -> F:
+    """--quiet: no progress bar (bars are drawn on stderr only when it is a terminal)."""
+    def configure(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        from livergraph.io.progress import configure as configure_progress
+        configure_progress(quiet=value)
+        return value
+    return click.option("-q", "--quiet", is_flag=True, callback=configure, expose_value=False,
+                        is_eager=True,
+                        help="No progress bar (one is drawn on stderr only when it is a "
+                             "terminal).")(f)
+
+
 def format_option(names: tuple[str, ...], default: str, help_text: str, *,
                   without_aliases: tuple[str, ...] = ()) -> Callable[[F], F]:
     """--format NAME over names of ``livergraph.io.formats`` (their aliases accepted too; the
