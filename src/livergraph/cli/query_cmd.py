@@ -117,11 +117,9 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
                                                                "sparql-tsv"):
         click.echo(f"note: --lang does not apply to {fmt}: the W3C results keep IRIs "
                    "(use --format csv for labels)", err=True)
+    from livergraph.io.tables import stdout_width
     from livergraph.query.render import Layout
-    width = None
-    if fmt == "table" and output is None and sys.stdout.isatty():
-        import shutil
-        width = max(40, shutil.get_terminal_size((100, 24)).columns)
+    width = stdout_width() if fmt == "table" and output is None else None
     layout = Layout(ids=ids, excel=excel, width=width,
                     columns=tuple(c.strip() for c in columns.split(",") if c.strip())
                     if columns else None)

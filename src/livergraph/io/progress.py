@@ -17,26 +17,34 @@ import os
 import sys
 from contextvars import ContextVar
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
-#: whether the running command asked for bars ("auto": when stderr is a terminal)
+#: "off" (the library's default: no bars), "auto" (a command asked for bars: drawn when stderr
+#: is a terminal) or "quiet" (a command's --quiet: none, whatever LIVERGRAPH_PROGRESS says)
 _MODE: ContextVar[str] = ContextVar("livergraph_progress", default="off")
 
 
 def configure(*, quiet: bool = False) -> None:
     """Called by a command: bars on standard error when it is a terminal, none with
     ``quiet``."""
-    _MODE.set("off" if quiet else "auto")
+    _MODE.set("quiet" if quiet else "auto")
+
+
+def forced(force: bool | None = None) -> bool:
+    """Whether a bar is drawn whatever the stream (``force``, or ``LIVERGRAPH_PROGRESS=1``
+    unless the command was given --quiet)."""
+    if force is not None:
+        return force
+    return os.environ.get("LIVERGRAPH_PROGRESS", "").strip() == "1" and _MODE.get() != "quiet"
 
 
 def enabled(stream: IO[str] | None = None, force: bool | None = None) -> bool:
     """Whether a bar would be drawn on ``stream`` (standard error when None)."""
-    env = os.environ.get("LIVERGRAPH_PROGRESS", "").strip()
-    if env == "0":
+    if force is None and os.environ.get("LIVERGRAPH_PROGRESS", "").strip() == "0":
         return False
-    if force or env == "1":
+    if forced(force):
         return True
-    if _MODE.get() != "auto":
+    if force is False or _MODE.get() != "auto":
         return False
     stream = stream if stream is not None else sys.stderr
     try:
@@ -65,11 +73,17 @@ class Bar:
         """Whether this bar is being drawn."""
         return self._progress is not None
 
-    def __enter__(self) -> Bar:
+    def __enter__(self) -> Self:
         if enabled(self._stream, self._force):
+            self._force = forced(self._force)
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
             console = Console(file=self._stream, force_terminal=bool(self._force) or None,
                               color_system=None if self._force else "auto")
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(),

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Union, overload
+from typing import Literal, overload
 
 from livergraph.errors import UnreadableInput
 
@@ -241,6 +241,19 @@ def _terminal_width() -> int:
     import sys
     if not sys.stdout.isatty():
         return 100
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+def stdout_width() -> int | None:
+    """The width of the terminal standard output is (``$COLUMNS`` first), or None when standard
+    output is not a terminal (a pipe or a file: the plain, complete table)."""
+    import sys
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    import shutil
     return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from livergraph.errors import LivergraphError, UnreadableInput
 from livergraph.query.checks import (  # noqa: F401
@@ -33,7 +33,6 @@ from livergraph.query.checks import (  # noqa: F401
     sparql_term,
     syntax_error,
 )
-from livergraph.query.render import Layout
 from livergraph.query.named import (  # noqa: F401
     NamedQuery,
     find_named,
@@ -41,6 +40,7 @@ from livergraph.query.named import (  # noqa: F401
     parse_named,
     problems,
 )
+from livergraph.query.render import Layout
 
 ENGINES = ("oxigraph", "rdflib")
 

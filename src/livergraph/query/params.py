@@ -67,7 +67,7 @@ def term_for(param: Param, value: Any, store: Any, prefixes: dict[str, str],
     """The RDF term for one value of ``param`` (see the module docstring)."""
     import pyoxigraph as ox
 
-    from livergraph.query.rows import IRI, to_term
+    from livergraph.query.rows import IRI
     kind = param.type
     if kind is None:
         return _given_term(value, prefixes)
@@ -104,11 +104,7 @@ def term_for(param: Param, value: Any, store: Any, prefixes: dict[str, str],
             notes.append(f"-p {param.name}={text}: read as {matches[0]} (a {_noun(kind)})")
             return ox.NamedNode(curies[matches[0]])
     shown = compact(wanted.value, brackets=False) if isinstance(wanted, ox.NamedNode) else text
-    locals_ = {c.split(":", 1)[-1]: c for c in curies}
-    close = difflib.get_close_matches(shown, list(curies), n=3, cutoff=0.6)
-    close += [locals_[m] for m in difflib.get_close_matches(shown.split(":")[-1],
-                                                            list(locals_), n=3, cutoff=0.6)
-              if locals_[m] not in close]
+    close = _closest(shown, sorted(curies))
     names = sorted(curies)
     listed = ", ".join(names[:SHOWN]) + (f", ... ({len(names)} in all)"
                                          if len(names) > SHOWN else "")
@@ -117,6 +113,22 @@ def term_for(param: Param, value: Any, store: Any, prefixes: dict[str, str],
         message += f"; did you mean {' or '.join(close[:3])}?"
     raise QueryError(message, hint=(f"valid values of {param.name}: {listed}" if names else
                                     f"the published graph has no {_noun(kind)}"))
+
+
+def _closest(given: str, curies: list[str]) -> list[str]:
+    """The CURIEs closest to ``given`` (compared whole, and by local part when ``given`` has no
+    prefix): those within a whisker of the best match, at most three."""
+    local = given.split(":", 1)[-1]
+    scored = []
+    for curie in curies:
+        whole = difflib.SequenceMatcher(None, given, curie).ratio()
+        part = difflib.SequenceMatcher(None, local, curie.split(":", 1)[-1]).ratio()
+        scored.append((max(whole, part), curie))
+    best = max((score for score, _ in scored), default=0.0)
+    if best < 0.6:
+        return []
+    return [c for score, c in sorted(scored, key=lambda x: (-x[0], x[1]))
+            if score >= best - 0.05][:3]
 
 
 def _given_term(value: Any, prefixes: dict[str, str]) -> Any:
@@ -134,8 +146,6 @@ def _given_term(value: Any, prefixes: dict[str, str]) -> Any:
     prefix, sep, local = text.partition(":")
     if sep and prefix in prefixes and not text.startswith('"'):
         return ox.NamedNode(prefixes[prefix] + local)
-    if text.startswith('"'):
-        return _parse_literal(text) or ox.Literal(value)
     return _parse_literal(text) or ox.Literal(value)
 
 
