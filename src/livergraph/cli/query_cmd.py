@@ -106,10 +106,12 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
         fmt = format_for_output(output, text) or fmt
     if excel and fmt == "table" and not fmt_given:
         fmt = "csv"
-    if (excel and fmt not in ("csv", "tsv")) or ((columns or ids) and fmt not in PEOPLE):
-        flags = "--excel" if excel and fmt not in ("csv", "tsv") else "--columns and --ids"
-        raise UnreadableInput(f"{flags} shape a table for people (table, csv, tsv, xlsx), "
-                              f"not {fmt}", hint="leave out --format, or use --format csv")
+    if excel and fmt not in ("csv", "tsv", "xlsx"):
+        raise UnreadableInput(f"--excel writes CSV (or TSV) for Excel, not {fmt}",
+                              hint="leave out --format, or write -o FILE.csv or FILE.xlsx")
+    if (columns or ids) and fmt not in PEOPLE:
+        raise UnreadableInput(f"--columns and --ids shape a table for people (table, csv, tsv, "
+                              f"xlsx), not {fmt}", hint="leave out --format, or use --format csv")
     if fmt == "xlsx" and output is None:
         raise UnreadableInput("an .xlsx workbook is written to a file", hint="add -o FILE.xlsx")
     if fmt not in PEOPLE and ctx.get_parameter_source("lang") is \
@@ -152,8 +154,8 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     if output is not None:
         from livergraph.io.atomic import write_bytes
         write_bytes(output, answer.data)
-        if fmt in PEOPLE and answer.boolean is None:
-            click.echo(f"wrote {output}", err=True)
+        if fmt in PEOPLE and answer.rows is not None:
+            click.echo(f"wrote {output}: {answer.rows} row(s)", err=True)
     else:
         sys.stdout.buffer.write(answer.data)
         sys.stdout.flush()

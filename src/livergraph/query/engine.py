@@ -53,6 +53,7 @@ class Answer:
     data: bytes               # the result in the format asked for
     boolean: bool | None = None
     hint: str | None = None   # for a terminal user (stderr): how to see a cut or long table
+    rows: int | None = None   # the rows of a table for people
 
 
 def graph_form(form: str) -> bool:
@@ -129,7 +130,8 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine, layout) -> Answ
         if isinstance(result, ox.QuerySolutions):
             done = results.render_answer(result, fmt, _store_labels(store), prefixes, lang,
                                          layout)
-            return Answer(form, done.data, hint=done.hint)
+            return Answer(form, done.data, hint=done.hint,
+                          rows=done.rows if fmt in results.PEOPLE_FORMATS else None)
         return Answer(form, results.render_triples(result, fmt, prefixes))
     except OSError as exc:   # raised while evaluating lazily (SERVICE, ...)
         raise QueryError(f"the query failed: {exc}") from None
@@ -227,7 +229,8 @@ def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout) -> Answe
                 found[iri] = values
         return found
     done = results.render_answer(parsed, fmt, lookup, prefixes, lang, layout)
-    return Answer(form, done.data, hint=done.hint)
+    return Answer(form, done.data, hint=done.hint,
+                  rows=done.rows if fmt in results.PEOPLE_FORMATS else None)
 
 
 # -- time limits ----------------------------------------------------------------------------------
