@@ -85,6 +85,17 @@ def test_table_options_refuse_machine_formats(query):
     assert to_stdout.exit_code == 2 and "add -o FILE.xlsx" in to_stdout.output
 
 
+def test_a_workbook_and_only_a_workbook_goes_to_an_xlsx_file(query, tmp_path):
+    text_in_xlsx = query(SPONSORS, "--format", "csv", "-o", tmp_path / "a.xlsx")
+    assert text_in_xlsx.exit_code == 2
+    assert "--format csv cannot be written to a.xlsx" in text_in_xlsx.output
+    workbook_in_csv = query(SPONSORS, "--format", "xlsx", "-o", tmp_path / "a.csv")
+    assert workbook_in_csv.exit_code == 2
+    assert not (tmp_path / "a.xlsx").exists() and not (tmp_path / "a.csv").exists()
+    excel = query(SPONSORS, "--excel", "-o", tmp_path / "b.xlsx")    # --excel: a workbook too
+    assert excel.exit_code == 0 and (tmp_path / "b.xlsx").read_bytes()[:2] == b"PK"
+
+
 def test_rows_to_csv_with_lang_is_what_the_command_writes(query, build_dir):
     import livergraph
     kg = livergraph.open(FIXTURE_DATA, root=ROOT, build_dir=build_dir)

@@ -114,9 +114,13 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
                               f"xlsx), not {fmt}", hint="leave out --format, or use --format csv")
     if fmt == "xlsx" and output is None:
         raise UnreadableInput("an .xlsx workbook is written to a file", hint="add -o FILE.xlsx")
-    if fmt not in PEOPLE and ctx.get_parameter_source("lang") is \
-            click.core.ParameterSource.COMMANDLINE and fmt in ("json", "xml", "sparql-csv",
-                                                               "sparql-tsv"):
+    if output is not None and (fmt == "xlsx") != (output.suffix.lower() == ".xlsx"):
+        raise UnreadableInput(f"--format {fmt} cannot be written to {output.name}: a workbook "
+                              "goes to an .xlsx file, and only a workbook does",
+                              hint="leave out --format (the suffix sets it), or change the "
+                                   "suffix")
+    if fmt in ("json", "xml", "sparql-csv", "sparql-tsv") and \
+            ctx.get_parameter_source("lang") is click.core.ParameterSource.COMMANDLINE:
         click.echo(f"note: --lang does not apply to {fmt}: the W3C results keep IRIs "
                    "(use --format csv for labels)", err=True)
     from livergraph.io.tables import stdout_width
