@@ -17,7 +17,7 @@ import os
 import sys
 from contextvars import ContextVar
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any
 
 #: "off" (the library's default: no bars), "auto" (a command asked for bars: drawn when stderr
 #: is a terminal) or "quiet" (a command's --quiet: none, whatever LIVERGRAPH_PROGRESS says)
@@ -73,7 +73,7 @@ class Bar:
         """Whether this bar is being drawn."""
         return self._progress is not None
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> Bar:  # noqa: PYI034 (Python 3.10 has no typing.Self)
         if enabled(self._stream, self._force):
             self._force = forced(self._force)
             from rich.console import Console

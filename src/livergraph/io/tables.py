@@ -5,8 +5,11 @@ text, numbers, ``None`` for unbound), already label-resolved by the caller, and 
 writes a file). One choice of writer per output path (:func:`format_for_path`): an extension no
 writer can honour is an error, never text in a file named ``.xlsx``.
 
-- :func:`to_terminal`: a rich table fitted to the terminal width (long cells wrap; columns never
-  run off the screen), a row count, and a hint to page or pick columns when the table is large.
+- :func:`to_terminal`: a rich table fitted to the terminal width (long cells wrap, very long
+  ones are cut short with "…"; no line is wider than the terminal), a row count, and the one-line
+  hint to show on stderr when cells were cut or squeezed or the table is taller than the screen;
+- :func:`to_plain`: the same table for a pipe or a file: aligned, never cut, the same bytes
+  whatever the terminal (what ``livergraph query`` prints when stdout is not a terminal);
 - :func:`to_csv`: RFC 4180 CSV (or TSV), optionally with a UTF-8 byte-order mark (``excel=True``)
   so Excel shows Chinese text instead of mojibake.
 - :func:`to_xlsx`: a real Excel workbook (openpyxl), numbers as numbers, a bold frozen header,

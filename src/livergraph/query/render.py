@@ -72,14 +72,14 @@ class Rendered:
     hint: str | None = None
 
 
-def results_format(name: str):
+def results_format(name: str) -> Any:
     import pyoxigraph as ox
     return {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
             "sparql-csv": ox.QueryResultsFormat.CSV, "sparql-tsv": ox.QueryResultsFormat.TSV,
             "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}[name]
 
 
-def rdf_format(name: str):
+def rdf_format(name: str) -> Any:
     import pyoxigraph as ox
     return {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
             "json-ld": ox.RdfFormat.JSON_LD}[name]
@@ -139,7 +139,7 @@ def people_cell(term: Any, labels: dict[str, list[tuple[str, str]]], lang: str, 
     return str(term)
 
 
-def render_people(variables: list[str], rows: list[list], fmt: str,
+def render_people(variables: list[str], rows: list[list[Any]], fmt: str,
                   label_lookup: LabelLookup | None, lang: str = "en",
                   layout: Layout = Layout()) -> Rendered:
     """SELECT rows (lists of pyoxigraph terms) as a table for people in ``fmt`` (table, csv,
@@ -166,13 +166,13 @@ def render_people(variables: list[str], rows: list[list], fmt: str,
     return Rendered(text.encode("utf-8"), len(cells), hint)
 
 
-def render_solutions(solutions, fmt: str, label_lookup: LabelLookup | None,
+def render_solutions(solutions: Any, fmt: str, label_lookup: LabelLookup | None,
                      prefixes: dict[str, str], lang: str, layout: Layout = Layout()) -> bytes:
     """SELECT results (a pyoxigraph QuerySolutions) in ``fmt``."""
     return render_answer(solutions, fmt, label_lookup, prefixes, lang, layout).data
 
 
-def render_answer(solutions, fmt: str, label_lookup: LabelLookup | None,
+def render_answer(solutions: Any, fmt: str, label_lookup: LabelLookup | None,
                   prefixes: dict[str, str], lang: str, layout: Layout = Layout()) -> Rendered:
     """SELECT results in ``fmt``, with the row count and a hint for a terminal user."""
     if fmt in PEOPLE_FORMATS:
@@ -182,7 +182,7 @@ def render_answer(solutions, fmt: str, label_lookup: LabelLookup | None,
     return Rendered(_ensure_newline(solutions.serialize(format=results_format(fmt))), -1)
 
 
-def render_boolean(value: bool, result, fmt: str) -> bytes:
+def render_boolean(value: bool, result: Any, fmt: str) -> bytes:
     """ASK results: ``true``/``false`` for the table, CSV and TSV; W3C JSON and XML."""
     if fmt in ("json", "xml") and result is not None:
         return _ensure_newline(result.serialize(format=results_format(fmt)))
@@ -194,11 +194,11 @@ def render_boolean(value: bool, result, fmt: str) -> bytes:
     return b"true\n" if value else b"false\n"
 
 
-def render_triples(triples: Iterable, fmt: str, prefixes: dict[str, str]) -> bytes:
+def render_triples(triples: Iterable[Any], fmt: str, prefixes: dict[str, str]) -> bytes:
     """CONSTRUCT / DESCRIBE results, sorted so the same answer gives the same bytes."""
     import pyoxigraph as ox
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if fmt == "turtle":   # only the prefixes the answer uses
         iris = {term.value for t in ordered for term in (t.subject, t.predicate, t.object)
                 if isinstance(term, ox.NamedNode)}
@@ -208,5 +208,6 @@ def render_triples(triples: Iterable, fmt: str, prefixes: dict[str, str]) -> byt
     return _ensure_newline(ox.serialize(ordered, format=rdf_format(fmt), **kwargs))
 
 
-def _ensure_newline(data: bytes) -> bytes:
+def _ensure_newline(data: bytes | None) -> bytes:
+    data = data or b""
     return data if data.endswith(b"\n") or not data else data + b"\n"

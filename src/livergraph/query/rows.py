@@ -179,7 +179,7 @@ class Rows(Sequence[tuple[Value, ...]]):
         """The cells of the table for people (labels or CURIEs, values as text)."""
         from livergraph.io.curies import compact
         from livergraph.io.labels import pick_label
-        iris = sorted({v for row in self._rows for v in row if isinstance(v, IRI)})
+        iris = sorted({str(v) for row in self._rows for v in row if isinstance(v, IRI)})
         labels = self.labels(iris) if (self.labels and iris and not ids) else {}
 
         def cell(v: Value) -> Any:
