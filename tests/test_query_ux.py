@@ -123,13 +123,19 @@ def test_lang_is_honoured_in_table_csv_tsv_and_xlsx(query, tmp_path, lang, spons
     assert [c.value for c in sheet[2]] == [TRIAL_A, sponsor, status]
 
 
-def test_other_commands_accept_zh_hans():
+def test_other_commands_accept_zh_hans(build_dir):
     for command in ("stats", "viz", "export"):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert "zh-Hans" in result.output, command
     from livergraph.viz.styles import in_language
     assert in_language("trial", "試驗", "zh-Hans") == "试验"
     assert in_language("trial", "試驗", "zh") == "試驗"
+    import livergraph
+    kg = livergraph.open(FIXTURE_DATA, root=ROOT, build_dir=build_dir)
+    labels = {lang: {d.get("label") for _, d in kg.network(lang).nodes(data=True)}
+              for lang in ("zh", "zh-Hans")}
+    assert "北京302醫院" in labels["zh"] and "北京302医院" in labels["zh-Hans"]
+    assert "烟台毓璜顶医院" in labels["zh-Hans"] and "煙臺毓璜頂醫院" not in labels["zh-Hans"]
 
 
 # -- 3. terminal tables fitted to the width, a hint on stderr -----------------------------------

@@ -82,8 +82,8 @@ class Projection:
 class _Projector(ResultSummaries):
     def __init__(self, g: Graph, lang: str) -> None:
         self.g = g
-        self.lang = lang_code(lang)
-        self.words = WORDS[self.lang]
+        self.lang = "zh-Hans" if str(lang).lower() == "zh-hans" else lang_code(lang)
+        self.words = WORDS[lang_code(lang)]
         self.G = nx.MultiDiGraph()
         self.aliases: dict[str, str] = {}
         self.facts: dict[str, list[tuple[str, str]]] = defaultdict(list)
