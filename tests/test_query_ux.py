@@ -162,6 +162,17 @@ def test_piped_table_is_plain_and_complete(query):
     assert query("--name", "seed-errors").stdout == result.stdout       # deterministic
 
 
+def test_the_terminal_width_comes_from_columns_only_on_a_terminal(monkeypatch):
+    import sys
+
+    from livergraph.io.tables import stdout_width
+    monkeypatch.setenv("COLUMNS", "72")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    assert stdout_width() == 72
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    assert stdout_width() is None
+
+
 def test_long_cells_are_cut_and_said_so():
     from livergraph.io.tables import CELL_LIMIT, to_terminal
     text, hint = to_terminal(["a", "b"], [["x" * 500, "y"]], width=80, height=100,
@@ -202,6 +213,16 @@ def test_unknown_and_missing_parameters_are_named(query, tmp_path):
     assert "the named query 'study-measurements' has no parameter 'stduy'; did you mean " \
            "'study'?" in unknown.output
     assert "its parameters: study (lg:PublishedStudy, optional)" in unknown.output
+
+
+def test_a_bare_id_in_an_ad_hoc_query_is_pointed_at_its_curie(query):
+    q = "SELECT ?status WHERE { ?trial lg:status ?status }"
+    bare = query(q, "-p", f"trial={TRIAL_A}")
+    assert bare.exit_code == 0 and bare.stdout.splitlines()[-1] == "(0 rows)"
+    assert (f'note: -p trial={TRIAL_A} is bound as the text "{TRIAL_A}", which names no record; '
+            f"did you mean trial:{TRIAL_A}?") in bare.stderr
+    curie = query(q, "-p", f"trial=trial:{TRIAL_A}")
+    assert "completed" in curie.stdout and "note:" not in curie.stderr
 
 
 def test_declared_types_are_read_and_checked(tmp_path):

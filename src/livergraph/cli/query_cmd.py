@@ -144,6 +144,12 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
         for note in notes:
             click.echo(f"note: {note}", err=True)
         bound = {n: str(t) for n, t in terms.items()} or None
+    elif bound and kg is not None:
+        from livergraph.query.params import text_note
+        for pname, value in bound.items():
+            note = text_note(pname, value, kg.store, kg.prefixes)
+            if note:
+                click.echo(f"note: {note}", err=True)
     if endpoint:
         from livergraph.query.endpoint import run_endpoint
         from livergraph.query.engine import bind_params

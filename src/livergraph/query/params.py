@@ -62,6 +62,25 @@ def resolve(nq: NamedQuery, given: dict[str, Any], store: Any,
     return terms, notes
 
 
+def text_note(name: str, value: str, store: Any, prefixes: dict[str, str]) -> str | None:
+    """For a parameter of an ad-hoc query (no declared type) bound as plain text: a note when the
+    text is the id of records in the graph, which a CURIE would have named (``-p
+    trial=NCT01220492`` matches no IRI; ``trial:NCT01220492`` does)."""
+    import pyoxigraph as ox
+
+    from livergraph.namespaces import RECORD_SEGMENTS
+    from livergraph.query.checks import sparql_term
+    if store is None or not sparql_term(value, prefixes).startswith('"') or \
+            not re.fullmatch(r"[\w.\-]+", value):
+        return None
+    found = [f"{seg}:{value}" for seg in RECORD_SEGMENTS if seg in prefixes and any(
+        True for _ in store.quads_for_pattern(ox.NamedNode(prefixes[seg] + value), None, None))]
+    if not found:
+        return None
+    return (f"-p {name}={value} is bound as the text \"{value}\", which names no record; "
+            f"did you mean {' or '.join(found)}?")
+
+
 def term_for(param: Param, value: Any, store: Any, prefixes: dict[str, str],
              notes: list[str]) -> Any:
     """The RDF term for one value of ``param`` (see the module docstring)."""
