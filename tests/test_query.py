@@ -394,7 +394,7 @@ def test_queries_lists_every_named_query_with_its_summary(tmp_path):
     assert lines[2].startswith("no-header") and "no summary" in lines[2]
     assert lines[3].startswith("not-utf8") and "no summary" in lines[3]
     long = runner.invoke(cli, ["queries", "--root", str(root), "--long"])
-    assert "Longer words." in long.stdout and "param x: an x" in long.stdout
+    assert "Longer words." in long.stdout and "param x (required): an x" in long.stdout
     assert "header problem" in long.stdout
     shown = runner.invoke(cli, ["queries", "--root", str(root), "b-query"])
     assert shown.stdout == "# The second\n# param: none\nASK {}\n"
