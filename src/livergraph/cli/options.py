@@ -63,6 +63,7 @@ def lang_option(help_text: str = "Language of the labels shown") -> Callable[[F]
     def deco(f: F) -> F:
         return click.option("--lang", type=click.Choice(LANG_CHOICES, case_sensitive=False),
                             default="en", show_default=True, callback=_canonical_lang,
+                            metavar="[" + "|".join(LANG_CHOICES) + "]",
                             help=f"{help_text}: English (en), traditional Chinese (zh) or "
                                  "simplified Chinese (zh-Hans).")(f)
     return deco
