@@ -293,7 +293,7 @@ def test_check_accepts_blank_nodes_and_keywords_in_names():
 @pytest.mark.skipif(shutil.which("java") is None, reason="the HermiT reasoner needs Java")
 def test_queries_see_the_inferred_types_of_a_reasoned_build_only(run, tmp_path):
     q = f"SELECT ?c WHERE {{ trial:{TRIAL_A} lg:inferredType ?c }} ORDER BY ?c"
-    inferred = run(q, "--format", "csv").stdout.splitlines()[1:]
+    inferred = run(q, "--format", "sparql-csv").stdout.splitlines()[1:]
     assert f"{PREFIXES['lg']}PlaceboControlledStudy" in inferred
     assert f"{PREFIXES['lg']}UmbilicalCordDerivedStudy" in inferred
     by_class = run(f"ASK {{ trial:{TRIAL_A} a lg:PlaceboControlledStudy }}")
