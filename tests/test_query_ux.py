@@ -321,3 +321,21 @@ def test_import_shows_progress_only_when_asked(mini_data):
                                env={"LIVERGRAPH_PROGRESS": "1"})
     assert "importing" not in quiet.stderr
     assert quiet.stdout == plain.stdout                    # the report itself is the same
+
+
+def test_fetch_shows_pages_of_studies_only_when_asked(tmp_path):
+    from test_fetch import CONDITION, INTERVENTION, Registry
+    with Registry() as reg:
+        def fetch(*extra, env):
+            return CliRunner().invoke(cli, [
+                "fetch", "ctgov", "--root", str(ROOT), "--condition", CONDITION,
+                "--intervention", INTERVENTION, "--base-url", reg.base_url, "-o",
+                str(tmp_path / env["LIVERGRAPH_PROGRESS"] / "-".join(extra)), "--delay", "0",
+                "--page-size", "2", *extra], env=env)
+        forced = fetch(env={"LIVERGRAPH_PROGRESS": "1"})
+        plain = fetch(env={"LIVERGRAPH_PROGRESS": "0"})
+        quiet = fetch("--quiet", env={"LIVERGRAPH_PROGRESS": "1"})
+    assert forced.exit_code == plain.exit_code == quiet.exit_code == 0, forced.output
+    assert "fetching" in forced.stderr and "5/5 studies" in forced.stderr
+    assert "fetching" not in plain.stderr and "fetching" not in quiet.stderr
+    assert "3 page(s), 5 stud(ies) saved" in plain.stdout
