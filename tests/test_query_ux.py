@@ -339,3 +339,18 @@ def test_fetch_shows_pages_of_studies_only_when_asked(tmp_path):
     assert "fetching" in forced.stderr and "5/5 studies" in forced.stderr
     assert "fetching" not in plain.stderr and "fetching" not in quiet.stderr
     assert "3 page(s), 5 stud(ies) saved" in plain.stdout
+
+
+@pytest.mark.slow
+def test_build_shows_its_stages_only_when_asked(tmp_path):
+    argv = ["build", "--root", str(ROOT), "--data", str(FIXTURE_DATA), "--no-reason",
+            "--no-validate"]
+    forced = CliRunner().invoke(cli, [*argv, "--build-dir", str(tmp_path / "a")],
+                                env={"LIVERGRAPH_PROGRESS": "1"})
+    assert forced.exit_code == 0, forced.output
+    assert "building: derive effects" in forced.stderr and "4/4 stages" in forced.stderr
+    quiet = CliRunner().invoke(cli, [*argv, "--quiet", "--build-dir", str(tmp_path / "b")],
+                               env={"LIVERGRAPH_PROGRESS": "1"})
+    assert quiet.exit_code == 0 and "building" not in quiet.stderr
+    assert (tmp_path / "a" / "current" / "livergraph.ttl").read_bytes() == \
+        (tmp_path / "b" / "current" / "livergraph.ttl").read_bytes()
