@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from livergraph.query.engine import Answer
     from livergraph.validate.shacl import Report
+    from livergraph.viz.network_view import NetworkView
     from livergraph.viz.view import NetworkStats
 
 __all__ = ["IRI", "KnowledgeGraph", "Rows", "Stats", "locate", "open"]
@@ -177,16 +178,11 @@ class KnowledgeGraph:
         from a build directory someone else could have written is never loaded; the Turtle /
         N-Quads are parsed instead)."""
         import rdflib
-        path = self.directory / name
-        if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__ or \
-                not path.is_file():
+
+        from livergraph.io.pickles import load_own
+        if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__:
             return None
-        st = path.stat()
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            return None
-        import pickle
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - this build's own file (see artifact)
+        return load_own(self.directory / name)
 
     def close(self) -> None:
         """Let a later build remove this generation (the object is unusable afterwards)."""
@@ -282,15 +278,23 @@ class KnowledgeGraph:
         return validate(self.graph, shapes, files)
 
     def network(self, lang: str = "en") -> nx.MultiDiGraph:
-        """The network the viewer draws (``livergraph viz``): records and terms as nodes."""
-        from livergraph.viz.view import to_networkx
-        return to_networkx(self.graph, lang)
+        """The network the viewer draws (``livergraph viz``): records and terms as nodes. A
+        new graph each call (change it freely)."""
+        return self.network_view(lang).graph.copy()
+
+    def network_view(self, lang: str = "en") -> NetworkView:
+        """The network with what the viewer needs besides (the node each collapsed resource
+        was folded into, the kinds' names). Projected once per build and language and kept in
+        the build (see :mod:`livergraph.viz.network_view`)."""
+        from livergraph.viz.network_view import cached_view
+        return cached_view(self.directory, lang, lambda: self.graph)
 
     def stats(self, *, top: int = 5, lang: str = "en") -> Stats:
         """Triples, records by class and the network's figures (``livergraph stats``)."""
         from livergraph.viz.view import counts_by_class, network_stats
         classes = dict(counts_by_class(self.graph))
-        return Stats(len(self.graph), classes, network_stats(self.network(lang), top=top))
+        return Stats(len(self.graph), classes, network_stats(self.network_view(lang).graph,
+                                                             top=top))
 
     def parts(self) -> Any:
         """The published statements split into their named graphs (``export.formats.Parts``)."""

@@ -72,9 +72,15 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
     terms such as a condition or a cell type are shown but never walked through. The focus is
     selected and centred in the page.
     """
-    from livergraph.viz.draw import draw
-    drawing = draw(load_graph(root, data_dir, graph_file, build_dir, no_rebuild), lang=lang,
-                   focus=focus, depth=depth, query=query, report_link=report_link)
+    options = {"lang": lang, "focus": focus, "depth": depth, "query": query,
+               "report_link": report_link}
+    if graph_file is not None:
+        from livergraph.viz.draw import draw
+        drawing = draw(load_graph(root, data_dir, graph_file), **options)
+    else:   # the published build's network, projected once per build and language
+        from livergraph.viz.draw import draw_view
+        kg = open_graph(root, data_dir, build_dir, no_rebuild)
+        drawing = draw_view(kg.network_view(lang), rdf_graph=lambda: kg.graph, **options)
     page = drawing.page
     G = drawing.graph
     if str(output) == "-":
