@@ -18,8 +18,9 @@ results are written as Turtle, N-Triples or JSON-LD.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 #: --format choices for SELECT / ASK results, and their media types
 RESULT_FORMATS: dict[str, str] = {
@@ -45,7 +46,7 @@ GRAPH_FORMATS: dict[str, str] = {
 FORMATS = tuple(RESULT_FORMATS) + tuple(GRAPH_FORMATS)
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-from livergraph.io.labels import LANGS, pick_label  # noqa: E402,F401  (re-exported)
+from livergraph.io.labels import LANGS, pick_label  # noqa: F401  (re-exported)
 
 #: labels(iris) -> {iri: [(text, language tag or "")]}
 LabelLookup = Callable[[list[str]], dict[str, list[tuple[str, str]]]]
