@@ -35,9 +35,10 @@ def test_terminal_table_fits_the_width_and_keeps_every_character(width):
 
 def test_terminal_table_says_how_to_see_the_rest():
     rows = [[f"t{i}", "x", "y", i] for i in range(30)]
-    text = to_terminal(COLUMNS, rows, width=80, max_rows=10)
-    assert "(30 rows; 10 shown: --max-rows 0 for all, or -o FILE.xlsx)" in text
+    text, hint = to_terminal(COLUMNS, rows, width=80, max_rows=10, with_hint=True)
+    assert "(30 rows; 10 shown: -o FILE.xlsx for all)" in text
     assert "t9" in text and "t10 " not in text
+    assert hint == "30 rows: pipe to `less -S`, or use --columns a,b,c / -o out.xlsx"
 
 
 def test_csv_for_excel_starts_with_a_bom_and_uses_crlf():

@@ -210,16 +210,27 @@ class KnowledgeGraph:
                                       use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise syntax_error(str(exc), text) from None
-        return rows_from(result, self.prefixes)
+        return rows_from(result, self.prefixes, self._labels)
 
     def named_query(self, name: str, **params: Any) -> Rows:
-        """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them)."""
+        """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them). Each
+        keyword argument is checked against the parameter's declared type as on the command
+        line (``study="fu-2018"`` is read as ``study:fu-2018``; an unknown, missing or
+        ill-formed value raises a LivergraphError saying what is valid)."""
         nq = self._named(name)
-        from livergraph.query.checks import check
+        from livergraph.query.checks import bind_params, check
+        from livergraph.query.params import resolve
         check(nq.text, self.prefixes)
-        text = self._bound(nq.text, params, tuple(p for p, _ in nq.params))
+        terms, _notes = resolve(nq, params, self.store, self.prefixes)
+        text = bind_params(nq.text, {n: str(t) for n, t in terms.items()}, self.prefixes,
+                           tuple(p for p, _ in nq.params))
         return rows_from(self.store.query(text, prefixes=self.prefixes,
-                                          use_default_graph_as_union=True), self.prefixes)
+                                          use_default_graph_as_union=True), self.prefixes,
+                         self._labels)
+
+    def _labels(self, iris: list[str]) -> dict[str, list[tuple[str, str]]]:
+        from livergraph.query.engine import labels_for
+        return labels_for(self.store, iris)
 
     def _named(self, name: str) -> Any:
         from livergraph.query.named import find_named
@@ -234,15 +245,17 @@ class KnowledgeGraph:
     def answer(self, sparql: str, *, fmt: str = "table", lang: str = "en",
                params: dict[str, str] | None = None, declared: tuple[str, ...] | None = None,
                engine: str = "oxigraph", allow_service: bool = False,
-               timeout: float | None = None) -> Answer:
+               timeout: float | None = None, layout: Any = None) -> Answer:
         """The answer rendered in a result format (what ``livergraph query`` prints):
-        ``params`` are given as text, as on the command line, and bound as SPARQL terms."""
+        ``params`` are given as text, as on the command line, and bound as SPARQL terms;
+        ``layout`` (``livergraph.query.render.Layout``) shapes the tables for people."""
         from livergraph.query.checks import bind_params
         from livergraph.query.engine import run_local
         if params:
             sparql = bind_params(sparql, params, self.prefixes, declared)
         return run_local(sparql, self.published.store_path, self.prefixes, fmt=fmt, lang=lang,
-                         engine=engine, allow_service=allow_service, timeout=timeout)
+                         engine=engine, allow_service=allow_service, timeout=timeout,
+                         layout=layout)
 
     # -- checks, views, exports ------------------------------------------------------------------
 

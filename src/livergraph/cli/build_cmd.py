@@ -10,6 +10,7 @@ from livergraph.cli.options import (
     data_option,
     output_option,
     paths_for,
+    quiet_option,
     root_option,
     shown,
 )
@@ -22,6 +23,7 @@ from livergraph.errors import EXIT_INVALID
 @build_dir_option
 @output_option("a copy of the published Turtle; default: none")
 @check_options
+@quiet_option
 def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
             output: Path | None, no_validate: bool, no_reason: bool) -> None:
     """Build the knowledge graph and publish it into the build directory.

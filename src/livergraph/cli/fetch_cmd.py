@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from livergraph.cli.options import paths_for, root_option
+from livergraph.cli.options import paths_for, quiet_option, root_option
 
 
 def _seconds(value: float) -> float:
@@ -29,6 +28,7 @@ def command():
 
 @command.command("ctgov")
 @root_option
+@quiet_option
 @click.option("--condition", help="Condition search (the API's query.cond).")
 @click.option("--intervention", help="Intervention search (the API's query.intr).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -67,26 +67,17 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
     out_dir = out_dir or paths_for(root).dist / "ctgov"
     fetcher = Fetcher(base_url=base_url or DEFAULT_BASE_URL, delay=delay, retries=retries,
                       timeout=timeout, user_agent=f"livergraph/{__version__}")
-    bar = {"bar": None, "pos": 0}
-
-    def progress(page, studies, total):
-        if bar["bar"] is None:
-            bar["bar"] = click.progressbar(length=total or 0, label="fetching",
-                                           file=sys.stderr, show_pos=True)
-            bar["bar"].__enter__()
-        bar["bar"].update(studies - bar["pos"])
-        bar["pos"] = studies
-
+    from livergraph.io.progress import bar
     try:
-        result = fetch(condition, intervention, out_dir, fetcher=fetcher, page_size=page_size,
-                       max_pages=max_pages, restart=restart, progress=progress)
+        with bar("fetching", unit="studies") as progress:
+            result = fetch(condition, intervention, out_dir, fetcher=fetcher,
+                           page_size=page_size, max_pages=max_pages, restart=restart,
+                           progress=lambda page, studies, total: progress.update(studies,
+                                                                                 total))
     except KeyboardInterrupt:
         click.echo("\ninterrupted: the pages saved so far are kept; run the same command to "
                    "resume", err=True)
         raise click.exceptions.Exit(130) from None
-    finally:
-        if bar["bar"] is not None:
-            bar["bar"].__exit__(None, None, None)
     if result.resumed_at:
         click.echo(f"resumed at page {result.resumed_at}")
     state = "complete" if result.complete else "incomplete: run the same command to continue"

@@ -1,36 +1,11 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from livergraph.errors import EXIT_INVALID
-from livergraph.cli.options import paths_for, root_option
-
-
-class StudyProgress:
-    """A progress bar on stderr, in bytes of input read (created at the first report)."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.bar = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
-                                         show_percent=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+from livergraph.cli.options import paths_for, quiet_option, root_option
 
 
 @click.group("import")
@@ -60,7 +35,8 @@ dry_run_option = click.option(
 
 
 def import_options(f):
-    """--root, --data, --strict and --dry-run: the same for every registry."""
+    """--root, --data, --strict, --dry-run and --quiet: the same for every registry."""
+    f = quiet_option(f)
     f = dry_run_option(f)
     f = click.option("--strict", is_flag=True,
                      help="Import nothing if any file or record is bad (default: import the "
@@ -88,9 +64,10 @@ def ctgov(root, data_dir, strict, dry_run, files):
 
     paths = paths_for(root)
     data_dir = data_dir or paths.data
-    with StudyProgress("importing") as progress:
+    from livergraph.io.progress import bar
+    with bar("importing", unit="bytes read") as progress:
         result = import_files(list(files), data_dir, paths.ontology, strict=strict,
-                              progress=progress, dry_run=dry_run)
+                              progress=progress.update, dry_run=dry_run)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in result.errors:
@@ -146,8 +123,10 @@ def ictrp(root, data_dir, strict, dry_run, retrieved, files):
             raise click.BadParameter(exc.message, param_hint="--retrieved") from None
     paths = paths_for(root)
     data_dir = data_dir or paths.data
-    result = import_files(list(files), data_dir, strict=strict, dry_run=dry_run,
-                          retrieved=retrieved)
+    from livergraph.io.progress import bar
+    with bar("importing", unit="files") as progress:
+        result = import_files(list(files), data_dir, strict=strict, dry_run=dry_run,
+                              retrieved=retrieved, progress=progress.update)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in result.errors:

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 F = Callable[..., Any]
 
-#: --lang choices: English, Chinese (zh: the curated traditional script)
-LANG_CHOICES = ("en", "zh")
+#: --lang choices: English, Chinese (zh: the curated traditional script; zh-Hans: simplified,
+#: converted by OpenCC where the source had none; see livergraph.io.labels.LANGS)
+LANG_CHOICES = ("en", "zh", "zh-Hans")
 
 
 def root_option(f: F) -> F:
@@ -58,12 +59,31 @@ def data_option(f: F) -> F:
 
 
 def lang_option(help_text: str = "Language of the labels shown") -> Callable[[F], F]:
-    """--lang en|zh, the same in every command."""
+    """--lang en|zh|zh-Hans, the same in every command."""
     def deco(f: F) -> F:
-        return click.option("--lang", type=click.Choice(LANG_CHOICES), default="en",
-                            show_default=True,
-                            help=f"{help_text}: English, or Chinese (zh: zh-Hant).")(f)
+        return click.option("--lang", type=click.Choice(LANG_CHOICES, case_sensitive=False),
+                            default="en", show_default=True, callback=_canonical_lang,
+                            metavar="[" + "|".join(LANG_CHOICES) + "]",
+                            help=f"{help_text}: English (en), traditional Chinese (zh) or "
+                                 "simplified Chinese (zh-Hans).")(f)
     return deco
+
+
+def _canonical_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The --lang choice as spelled in LANG_CHOICES (zh-hans -> zh-Hans)."""
+    return next((c for c in LANG_CHOICES if c.lower() == str(value).lower()), value)
+
+
+def quiet_option(f: F) -> F:
+    """--quiet: no progress bar (bars are drawn on stderr only when it is a terminal)."""
+    def configure(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        from livergraph.io.progress import configure as configure_progress
+        configure_progress(quiet=value)
+        return value
+    return click.option("-q", "--quiet", is_flag=True, callback=configure, expose_value=False,
+                        is_eager=True,
+                        help="No progress bar (one is drawn on stderr only when it is a "
+                             "terminal).")(f)
 
 
 def format_option(names: tuple[str, ...], default: str, help_text: str, *,

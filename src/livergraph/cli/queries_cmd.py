@@ -35,8 +35,8 @@ def command(name, long_, root):
         if long_:
             for line in q.description.splitlines():
                 click.echo(" " * (width + 2) + line)
-            for pname, meaning in q.params:
-                click.echo(" " * (width + 2) + f"param {pname}: {meaning}")
+            for param in q.typed:      # name (type, required or optional): meaning
+                click.echo(" " * (width + 2) + f"param {param.describe()}: {param.meaning}")
             for problem in problems(q):
                 click.echo(" " * (width + 2) + f"header problem: {problem}")
     click.echo(f"({len(found)} named queries; run one with `livergraph query --name NAME`)")

@@ -41,8 +41,17 @@ FORMATS: tuple[Format, ...] = (
     Format("context", "other", "application/ld+json", ".jsonld",
            "the JSON-LD @context generated from the ontology"),
     Format("table", "results", "text/plain", ".txt", "an aligned table for the terminal"),
-    Format("csv", "results", "text/csv", ".csv", "SPARQL results CSV"),
-    Format("tsv", "results", "text/tab-separated-values", ".tsv", "SPARQL results TSV"),
+    Format("csv", "results", "text/csv", ".csv",
+           "a table with labels (RFC 4180 CSV; --ids for CURIEs)"),
+    Format("tsv", "results", "text/tab-separated-values", ".tsv",
+           "a table with labels, tab-separated"),
+    Format("xlsx", "results",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx",
+           "an Excel workbook with labels"),
+    Format("sparql-csv", "results", "text/csv", ".csv",
+           "W3C SPARQL results CSV: full IRIs, no labels"),
+    Format("sparql-tsv", "results", "text/tab-separated-values", ".tsv",
+           "W3C SPARQL results TSV: IRIs in <>, typed literals, no labels"),
     Format("json", "results", "application/sparql-results+json", ".json",
            "SPARQL results JSON", ("srj",)),
     Format("results-xml", "results", "application/sparql-results+xml", ".srx",
@@ -58,7 +67,7 @@ EXPORT_FORMATS = ("turtle", "nt", "json-ld", "trig", "nquads", "xml", "graphml",
                   "context")
 GRAPH_RESULT_FORMATS = ("turtle", "nt", "json-ld")
 #: SELECT / ASK result formats (``xml`` is accepted for results-xml in ``query``)
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+RESULT_FORMATS = ("table", "csv", "tsv", "xlsx", "json", "xml", "sparql-csv", "sparql-tsv")
 
 
 def canonical(name: str) -> str:

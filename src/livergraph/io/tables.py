@@ -5,8 +5,11 @@ text, numbers, ``None`` for unbound), already label-resolved by the caller, and 
 writes a file). One choice of writer per output path (:func:`format_for_path`): an extension no
 writer can honour is an error, never text in a file named ``.xlsx``.
 
-- :func:`to_terminal`: a rich table fitted to the terminal width (long cells wrap; columns never
-  run off the screen), a row count, and a hint to page or pick columns when the table is large.
+- :func:`to_terminal`: a rich table fitted to the terminal width (long cells wrap, very long
+  ones are cut short with "…"; no line is wider than the terminal), a row count, and the one-line
+  hint to show on stderr when cells were cut or squeezed or the table is taller than the screen;
+- :func:`to_plain`: the same table for a pipe or a file: aligned, never cut, the same bytes
+  whatever the terminal (what ``livergraph query`` prints when stdout is not a terminal);
 - :func:`to_csv`: RFC 4180 CSV (or TSV), optionally with a UTF-8 byte-order mark (``excel=True``)
   so Excel shows Chinese text instead of mojibake.
 - :func:`to_xlsx`: a real Excel workbook (openpyxl), numbers as numbers, a bold frozen header,
@@ -21,7 +24,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Union
+from typing import Literal, overload
 
 from livergraph.errors import UnreadableInput
 
@@ -129,36 +132,111 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def to_plain(columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
+    """An aligned text table, never cut (for files and pipes: the same rows give the same
+    bytes whatever the terminal): header, a rule, the rows, then the row count. East Asian
+    wide characters count two columns."""
+    from livergraph.query.render import text_width
+    cells = [[_text(v) for v in row] for row in rows]
+    widths = [max([text_width(c)] + [text_width(r[i]) for r in cells])
+              for i, c in enumerate(columns)]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - text_width(c)) for c, w in zip(row, widths)).rstrip()
+    lines = []
+    if columns:
+        lines += [line(list(columns)), "  ".join("-" * w for w in widths)]
+        lines += [line(r) for r in cells]
+    n = len(rows)
+    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+#: a cell longer than this many characters is cut short (with "…") in a terminal table
+CELL_LIMIT = 160
+
+
+def _elided(text: str, limit: int) -> tuple[str, bool]:
+    if len(text) <= limit:
+        return text, False
+    return text[:limit - 1].rstrip() + "…", True
+
+
+@overload
 def to_terminal(columns: Sequence[str], rows: Sequence[Sequence[Cell]], *,
-                width: int | None = None, max_rows: int | None = None) -> str:
+                width: int | None = None, max_rows: int | None = None,
+                height: int | None = None, with_hint: Literal[False] = False) -> str: ...
+
+
+@overload
+def to_terminal(columns: Sequence[str], rows: Sequence[Sequence[Cell]], *,
+                width: int | None = None, max_rows: int | None = None,
+                height: int | None = None,
+                with_hint: Literal[True]) -> tuple[str, str | None]: ...
+
+
+def to_terminal(columns: Sequence[str], rows: Sequence[Sequence[Cell]], *,
+                width: int | None = None, max_rows: int | None = None,
+                height: int | None = None,
+                with_hint: bool = False) -> str | tuple[str, str | None]:
     """An aligned table fitted to ``width`` columns (the terminal's when None; 100 when output
-    is not a terminal): wide cells wrap inside their column, East Asian characters count two,
-    then a row count and, for large answers, how to see the rest."""
+    is not a terminal): no line is wider. Wide cells wrap inside their column, a cell longer
+    than :data:`CELL_LIMIT` characters is cut short with "…", East Asian characters count two,
+    then a row count. With ``with_hint``, also the one line to tell the user (on stderr) when
+    cells were cut, columns squeezed or the table is taller than ``height`` lines (the
+    terminal's when None): how to see it all."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=width or _terminal_width(), file=io.StringIO(), color_system=None,
+    from livergraph.query.render import text_width
+    width = width or _terminal_width()
+    console = Console(width=width, file=io.StringIO(), color_system=None,
                       force_terminal=False, legacy_windows=False, soft_wrap=False)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
                   header_style="bold")
     for name in columns:
         table.add_column(name, overflow="fold")
     shown = rows if max_rows is None else rows[:max_rows]
+    cut = False
     for row in shown:
-        table.add_row(*[_text(v) for v in row])
-    console.print(table)
+        texts = []
+        for v in row:
+            text, was_cut = _elided(_text(v), CELL_LIMIT)
+            cut = cut or was_cut
+            texts.append(text)
+        table.add_row(*texts)
+    console.print(table, crop=True)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     lines = [line.rstrip() for line in text.splitlines()]
+    lines = [_fit(line, width) for line in lines]
     n = len(rows)
     footer = f"({n} row{'s' if n != 1 else ''}"
     if max_rows is not None and n > max_rows:
-        footer += f"; {max_rows} shown: --max-rows 0 for all, or -o FILE.xlsx"
+        footer += f"; {max_rows} shown: -o FILE.xlsx for all"
     footer += ")"
     lines.append(footer)
-    if len(columns) > 4 and any(len(line) >= console.width - 1 for line in lines):
-        lines.append("(wide answer: pick columns with --columns a,b,c, or page with | less -S)")
-    return "\n".join(lines) + "\n"
+    out = "\n".join(lines) + "\n"
+    if not with_hint:
+        return out
+    squeezed = any(text_width(line) >= width - 1 for line in lines) and len(columns) > 2
+    tall = len(lines) > (height or _terminal_height())
+    hint = None
+    if cut or squeezed or tall or (max_rows is not None and n > max_rows):
+        what = [f"{n} row{'s' if n != 1 else ''}"]
+        if cut:
+            what.append("long cells cut short")
+        hint = ("; ".join(what) + ": pipe to `less -S`, or use --columns a,b,c / "
+                "-o out.xlsx")
+    return out, hint
+
+
+def _fit(line: str, width: int) -> str:
+    """A line cut to ``width`` terminal columns (rich crops already; this is the guarantee)."""
+    from livergraph.query.render import text_width
+    while text_width(line) > width:
+        line = line[:-1]
+    return line
 
 
 def _terminal_width() -> int:
@@ -167,3 +245,21 @@ def _terminal_width() -> int:
     if not sys.stdout.isatty():
         return 100
     return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+def stdout_width() -> int | None:
+    """The width of the terminal standard output is (``$COLUMNS`` first), or None when standard
+    output is not a terminal (a pipe or a file: the plain, complete table)."""
+    import sys
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    import shutil
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _terminal_height() -> int:
+    import shutil
+    return max(10, shutil.get_terminal_size((100, 24)).lines)

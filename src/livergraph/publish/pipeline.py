@@ -83,17 +83,33 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
     reason (inconsistency raises DataError; a missing Java raises ReasonerUnavailable unless
     ``missing_reasoner_ok``, then ``on_warning`` is told), run the ``DERIVATIONS`` (before
     validation), materialise the alignments' schema.org/PROV statements (after reasoning; not
-    when ``reason`` or ``alignments`` is false) and set the description's triple count to the final graph's size."""
+    when ``reason`` or ``alignments`` is false) and set the description's triple count to the final graph's size.
+    A terminal running `livergraph build` shows a bar of the stages (``livergraph.io.progress``)."""
+    from livergraph.io.progress import bar
+    total = 1 + len(DERIVATIONS) + (shapes_dir is not None) + 2 * reason
+    with bar("building", total=total, unit="stages") as stages:
+        return _build_checked(ontology, data_dir, shapes_dir, reason, missing_reasoner_ok,
+                              on_warning, alignments, stages)
+
+
+def _build_checked(ontology: Path, data_dir: Path, shapes_dir: Path | None, reason: bool,
+                   missing_reasoner_ok: bool, on_warning: Callable[[str], None] | None,
+                   alignments: bool, stages: Any) -> Checked:
+    stages.stage("records")
     start = time.perf_counter()
     checked = Checked(build(Path(ontology), Path(data_dir)))
     checked.seconds["build"] = time.perf_counter() - start
     graph = checked.graph
     for step in DERIVATIONS:
+        stages.advance()
+        stages.stage(f"derive {step.name}")
         start = time.perf_counter()
         step.load()(graph)
         checked.seconds[f"derive:{step.name}"] = time.perf_counter() - start
     if shapes_dir is not None:
         from livergraph.validate.shacl import load_shapes, validate
+        stages.advance()
+        stages.stage("validate")
         start = time.perf_counter()
         shapes, files = load_shapes(Path(shapes_dir))
         report = validate(graph, shapes, files)
@@ -107,6 +123,8 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
     if reason:
         from livergraph.reason.hermit import ReasonerUnavailable, add_inferred
         from livergraph.reason.hermit import reason as run_reasoner
+        stages.advance()
+        stages.stage("reason")
         start = time.perf_counter()
         try:
             checked.reasoning = run_reasoner(graph)
@@ -119,9 +137,12 @@ def build_checked(ontology: Path, data_dir: Path, *, shapes_dir: Path | None = N
                 on_warning(exc.message)
     if alignments and reason:   # RDFS entailments: inferred statements, like the reasoner's
         from livergraph.reason.alignments import materialise_alignments
+        stages.advance()
+        stages.stage("alignments")
         start = time.perf_counter()
         materialise_alignments(graph)
         checked.seconds["alignments"] = time.perf_counter() - start
     from livergraph.model.description import set_triple_count
     set_triple_count(graph, len(graph))
+    stages.update(stages.total or 0)
     return checked

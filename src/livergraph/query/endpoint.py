@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from typing import Any
 
 from livergraph.errors import UnreadableInput
 from livergraph.io.http import (
@@ -112,8 +113,9 @@ def _check_default_graph(url: str, text: str, timeout: float | None) -> None:
 
 def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "table",
                  lang: str = "en", allow_service: bool = False,
-                 timeout: float | None = None) -> Answer:
-    """Answer ``text`` on the endpoint at ``url`` in ``fmt``."""
+                 timeout: float | None = None, layout: Any = None) -> Answer:
+    """Answer ``text`` on the endpoint at ``url`` in ``fmt`` (a table for people, ``layout``
+    shaping it, is drawn from the JSON results with labels looked up on the endpoint)."""
     import pyoxigraph as ox
 
     from livergraph.query import render as results
@@ -145,15 +147,16 @@ def run_endpoint(url: str, text: str, prefixes: dict[str, str], *, fmt: str = "t
                              f"{exc}") from None
         return Answer(info.form, results.render_triples(triples, fmt, prefixes))
 
-    if info.form == "ask" or fmt == "table":
+    if info.form == "ask" or fmt in results.PEOPLE_FORMATS:
         media, body = post(url, full, RESULT_FORMATS["json"] + ", "
                            + RESULT_FORMATS["xml"] + ";q=0.8", timeout)
         parsed = _parse_results(media, body, url)
         if info.form == "ask":
             value = bool(parsed)
             return Answer(info.form, results.render_boolean(value, parsed, fmt), value)
-        return Answer(info.form, results.render_solutions(
-            parsed, fmt, _endpoint_labels(url, timeout), prefixes, lang))
+        done = results.render_answer(parsed, fmt, _endpoint_labels(url, timeout), prefixes,
+                                     lang, layout or results.Layout())
+        return Answer(info.form, done.data, hint=done.hint)
 
     want = RESULT_FORMATS[fmt]
     media, body = post(url, full, f"{want}, {RESULT_FORMATS['json']};q=0.5", timeout)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from livergraph.errors import LivergraphError, UnreadableInput
 from livergraph.query.checks import (  # noqa: F401
@@ -40,6 +40,7 @@ from livergraph.query.named import (  # noqa: F401
     parse_named,
     problems,
 )
+from livergraph.query.render import Layout
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -51,6 +52,8 @@ class Answer:
     form: str                 # select | ask | construct | describe
     data: bytes               # the result in the format asked for
     boolean: bool | None = None
+    hint: str | None = None   # for a terminal user (stderr): how to see a cut or long table
+    rows: int | None = None   # the rows of a table for people
 
 
 def graph_form(form: str) -> bool:
@@ -75,8 +78,8 @@ def check_format(form: str, fmt: str) -> str:
 
 #: file suffix of -o -> format, when --format is not given (graph results, then the others)
 SUFFIX_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".csv": "csv",
-                  ".tsv": "tsv", ".json": "json", ".srj": "json", ".xml": "xml", ".srx": "xml",
-                  ".txt": "table"}
+                  ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".srj": "json", ".xml": "xml",
+                  ".srx": "xml", ".txt": "table", ".xlsx": "xlsx"}
 
 
 def format_for_output(path: Path, text: str) -> str | None:
@@ -89,22 +92,26 @@ def format_for_output(path: Path, text: str) -> str | None:
 
 def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str = "table",
               lang: str = "en", engine: str = "oxigraph", allow_service: bool = False,
-              timeout: float | None = None) -> Answer:
+              timeout: float | None = None, layout: Layout | None = None) -> Answer:
     """Answer ``text`` on the graph at ``graph_path`` in ``fmt``: an Oxigraph store directory
-    (the cache's, opened read-only in milliseconds) or an N-Triples file (parsed into memory)."""
+    (the cache's, opened read-only in milliseconds) or an N-Triples file (parsed into memory).
+    ``layout`` shapes a table for people (``livergraph.query.render.Layout``)."""
     info = check(text, prefixes, allow_service=allow_service)
     fmt = check_format(info.form, fmt)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint="use one of " + ", ".join(ENGINES))
-    args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine)
+    if fmt == "xlsx" and info.form != "select":
+        raise QueryError(f"a {info.form.upper()} answer is not a table: an .xlsx workbook "
+                         "needs a SELECT query", hint="write it to a .txt, .csv or .json file")
+    args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine, layout or Layout())
     if timeout is None:
         return _answer(*args)
     return call_with_timeout(_answer, args, timeout)
 
 
-def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
+def _answer(text, graph_path, prefixes, form, fmt, lang, engine, layout) -> Answer:
     if engine == "rdflib":
-        return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang)
+        return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout)
     import pyoxigraph as ox
 
     from livergraph.query import render as results
@@ -121,8 +128,10 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
         if isinstance(result, ox.QueryBoolean):
             return Answer(form, results.render_boolean(bool(result), result, fmt), bool(result))
         if isinstance(result, ox.QuerySolutions):
-            return Answer(form, results.render_solutions(
-                result, fmt, _store_labels(store), prefixes, lang))
+            done = results.render_answer(result, fmt, _store_labels(store), prefixes, lang,
+                                         layout)
+            return Answer(form, done.data, hint=done.hint,
+                          rows=done.rows if fmt in results.PEOPLE_FORMATS else None)
         return Answer(form, results.render_triples(result, fmt, prefixes))
     except OSError as exc:   # raised while evaluating lazily (SERVICE, ...)
         raise QueryError(f"the query failed: {exc}") from None
@@ -187,7 +196,7 @@ def _rdflib_graph(path: str):
 _RDFLIB_GRAPHS: dict = {}
 
 
-def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang) -> Answer:
+def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout) -> Answer:
     """The same answer through rdflib's SPARQL engine (slower; for cross-checking)."""
     import pyoxigraph as ox
     from rdflib import URIRef
@@ -219,7 +228,9 @@ def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang) -> Answer:
             if values:
                 found[iri] = values
         return found
-    return Answer(form, results.render_solutions(parsed, fmt, lookup, prefixes, lang))
+    done = results.render_answer(parsed, fmt, lookup, prefixes, lang, layout)
+    return Answer(form, done.data, hint=done.hint,
+                  rows=done.rows if fmt in results.PEOPLE_FORMATS else None)
 
 
 # -- time limits ----------------------------------------------------------------------------------

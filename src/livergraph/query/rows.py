@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, overload
@@ -25,6 +25,8 @@ _IRI_TEXT = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
 
 #: a value a row can hold
 Value = Any
+#: labels(iris) -> {iri: [(text, language tag or "")]}
+LabelLookup = Callable[[list[str]], dict[str, list[tuple[str, str]]]]
 
 
 class IRI(str):
@@ -99,16 +101,20 @@ class Rows(Sequence[tuple[Value, ...]]):
     """The rows of an answer: a sequence of tuples, one value per column.
 
     ``rows.columns`` names the columns; ``rows.to_records()`` gives a dict per row;
-    ``rows.to_csv()`` the CSV text (or writes it to a path); ``print(rows)`` shows a table.
-    An ASK answer is one row with one column ``boolean`` (also ``rows.boolean``)."""
+    ``rows.to_csv()`` the CSV text of the values (full IRIs), ``rows.to_csv(lang="en")`` the
+    table for people ``livergraph query --format csv`` writes (labels); ``print(rows)`` shows a
+    table. An ASK answer is one row with one column ``boolean`` (also ``rows.boolean``)."""
 
     def __init__(self, columns: Sequence[str], rows: Sequence[tuple[Value, ...]], *,
-                 boolean: bool | None = None, prefixes: dict[str, str] | None = None):
+                 boolean: bool | None = None, prefixes: dict[str, str] | None = None,
+                 labels: LabelLookup | None = None):
         self.columns: tuple[str, ...] = tuple(columns)
         self._rows: list[tuple[Value, ...]] = [tuple(r) for r in rows]
         self.boolean = boolean
         #: the prefixes ``str(rows)`` writes IRIs with (``trial:NCT01220492``)
         self.prefixes: dict[str, str] = dict(prefixes or {})
+        #: looks up the labels of IRIs (the published graph's), for ``to_csv(lang=...)``
+        self.labels = labels
 
     @overload
     def __getitem__(self, index: int) -> tuple[Value, ...]: ...
@@ -141,9 +147,23 @@ class Rows(Sequence[tuple[Value, ...]]):
         """One dict per row, column name -> value."""
         return [dict(zip(self.columns, r)) for r in self._rows]
 
-    def to_csv(self, path: str | Path | None = None) -> str:
-        """The rows as CSV (a header line, then one line per row); written atomically to
-        ``path`` when given. Returns the text."""
+    def to_csv(self, path: str | Path | None = None, *, lang: str | None = None,
+               ids: bool = False, excel: bool = False) -> str:
+        """The rows as CSV, written atomically to ``path`` when given; returns the text.
+
+        Without ``lang``: the values themselves (full IRIs, a header line, ``\\n`` line ends),
+        for programs. With ``lang`` (``en``, ``zh``, ``zh-Hans``): the table for people that
+        ``livergraph query --format csv --lang LANG`` writes, byte for byte: each IRI by its
+        label in that language (its CURIE where it has none, or always with ``ids``), RFC 4180
+        CRLF line ends, a UTF-8 byte-order mark with ``excel``."""
+        if lang is not None or ids or excel:
+            from livergraph.io.tables import to_csv
+            data = to_csv(self.columns, self._people(lang or "en", ids), excel=excel)
+            text = data.decode("utf-8")
+            if path is not None:
+                from livergraph.io.atomic import write_bytes
+                write_bytes(Path(path), data)
+            return text
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(self.columns)
@@ -154,6 +174,22 @@ class Rows(Sequence[tuple[Value, ...]]):
             from livergraph.io.atomic import write_atomic
             write_atomic(Path(path), lambda h: h.write(text))
         return text
+
+    def _people(self, lang: str, ids: bool) -> list[list[Any]]:
+        """The cells of the table for people (labels or CURIEs, values as text)."""
+        from livergraph.io.curies import compact
+        from livergraph.io.labels import pick_label
+        iris = sorted({str(v) for row in self._rows for v in row if isinstance(v, IRI)})
+        labels = self.labels(iris) if (self.labels and iris and not ids) else {}
+
+        def cell(v: Value) -> Any:
+            if v is None:
+                return None
+            if isinstance(v, IRI):
+                label = None if ids else pick_label(labels.get(str(v), []), lang)
+                return label if label is not None else compact(str(v), brackets=False)
+            return _text(v)
+        return [[cell(v) for v in row] for row in self._rows]
 
     def __str__(self) -> str:
         from livergraph.query.render import compact, text_width
@@ -188,8 +224,10 @@ def _text(value: Value) -> str:
     return str(value)
 
 
-def rows_from(result: Any, prefixes: dict[str, str] | None = None) -> Rows:
-    """``Rows`` of a pyoxigraph query result (solutions, a boolean, or triples)."""
+def rows_from(result: Any, prefixes: dict[str, str] | None = None,
+              labels: LabelLookup | None = None) -> Rows:
+    """``Rows`` of a pyoxigraph query result (solutions, a boolean, or triples); ``labels``
+    looks up the labels ``Rows.to_csv(lang=...)`` shows."""
     import pyoxigraph as ox
     if isinstance(result, ox.QueryBoolean):
         return Rows(("boolean",), [(bool(result),)], boolean=bool(result), prefixes=prefixes)
@@ -197,7 +235,7 @@ def rows_from(result: Any, prefixes: dict[str, str] | None = None) -> Rows:
         variables = list(result.variables)
         names = [v.value for v in variables]
         return Rows(names, [tuple(to_python(s[v]) for v in variables) for s in result],
-                    prefixes=prefixes)
+                    prefixes=prefixes, labels=labels)
     return Rows(("subject", "predicate", "object"),
                 [(to_python(t.subject), to_python(t.predicate), to_python(t.object))
-                 for t in result], prefixes=prefixes)
+                 for t in result], prefixes=prefixes, labels=labels)

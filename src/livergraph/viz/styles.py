@@ -64,6 +64,15 @@ def kind_name(kind: str, lang: str = "en", rdf_graph: Graph | None = None) -> st
         text = pick(rdf_graph.objects(cls, RDFS.label), lang)
         if text:
             return text
+    return in_language(en, zh, lang)
+
+
+def in_language(en: str, zh: str, lang: str) -> str:
+    """A fixed UI string in ``lang``: English, traditional Chinese (zh), or zh converted to
+    simplified (zh-Hans)."""
+    if lang == "zh-Hans":
+        from livergraph.io.chinese import to_simplified
+        return to_simplified(zh)
     return zh if lang == "zh" else en
 
 

@@ -39,7 +39,8 @@ from livergraph.namespaces import ID_BASE, LG, OBO
 from livergraph.viz.results import ResultSummaries
 from livergraph.viz.styles import (FACT_ORDER, FALLBACK_RELATIONS, KINDS, LANGS, NO_STATUS,
                                    NO_STATUS_COLOUR, PROVENANCE_KINDS,
-                                   STATUS_COLOURS, STUDY_KINDS, WORDS, kind_name, node_colour)
+                                   STATUS_COLOURS, STUDY_KINDS, WORDS, in_language, kind_name,
+                                   node_colour)
 from livergraph.viz.text import (curie, human_duration, lang_code, local, ordered, pick,
                                  registrations)
 
@@ -81,8 +82,8 @@ class Projection:
 class _Projector(ResultSummaries):
     def __init__(self, g: Graph, lang: str) -> None:
         self.g = g
-        self.lang = lang_code(lang)
-        self.words = WORDS[self.lang]
+        self.lang = "zh-Hans" if str(lang).lower() == "zh-hans" else lang_code(lang)
+        self.words = WORDS[lang_code(lang)]
         self.G = nx.MultiDiGraph()
         self.aliases: dict[str, str] = {}
         self.facts: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -110,7 +111,7 @@ class _Projector(ResultSummaries):
         if text:
             return text
         en, zh = FALLBACK_RELATIONS.get(str(p), (local(p), local(p)))
-        return zh if self.lang == "zh" else en
+        return in_language(en, zh, self.lang)
 
     def value_text(self, o: Any) -> str:
         if isinstance(o, Literal):
