@@ -13,7 +13,7 @@ Tiers (markers declared in pyproject.toml), applied here so no test file has to 
   ``python -m pytest -m "not slow"`` is the fast tier for the edit-test loop.
 
 Refresh both lists after adding or speeding up tests (the whole suite, about 10 minutes):
-``python -m pytest --record-tiers``. Running part of the suite with --record-tiers updates the
+``python -m pytest -n 0 --record-tiers``. Running part of the suite with --record-tiers updates the
 entries of the tests that ran and keeps the others.
 """
 from __future__ import annotations
@@ -184,6 +184,10 @@ class TierRecorder:
 
 def pytest_configure(config):
     if config.getoption("--record-tiers", default=False):
+        workers = getattr(config.option, "numprocesses", None)
+        if workers not in (None, 0) and not hasattr(config, "workerinput"):
+            raise pytest.UsageError("--record-tiers times each test alone, in one process: "
+                                    "add -n 0 (python -m pytest -n 0 --record-tiers)")
         import tempfile
         log = Path(tempfile.gettempdir()) / f"livergraph-tiers-java-{os.getpid()}.log"
         log.unlink(missing_ok=True)
@@ -265,7 +269,7 @@ def write_tier_list(path: Path, found: set[str], ran: set[str],
            if line.strip() and not line.startswith("#")}
     kept = {e for e in tests | {"fixture " + f for f in fixtures} if e not in ran}
     lines = [f"# {what}",
-             "# Generated: refresh with `python -m pytest --record-tiers` (the whole suite, or "
+             "# Generated: refresh with `python -m pytest -n 0 --record-tiers` (the whole suite, or "
              "some test files to update theirs).",
              "# Seconds (wall, and CPU where measured) when recorded, on a shared 2-core machine."]
     for entry in sorted(kept | found):
