@@ -183,3 +183,19 @@ def test_bundled_data_summary_counts_every_result_on_one_screen(shapes):
     assert total[:4] == [str(report.counts[k]) for k in SEVERITY_ORDER] + ["total"]
     assert total[4] == str(len(report.results))
     assert lines[-1].startswith(report.headline().split(" (")[0])
+
+
+# -- the documented examples ------------------------------------------------------------------
+
+def test_the_examples_docs_validation_md_shows_are_what_the_command_prints():
+    import importlib.util
+    path = ROOT / "tests" / "fixtures" / "validate" / "make_examples.py"
+    spec = importlib.util.spec_from_file_location("make_examples", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    for name, args in mod.CASES.items():
+        example = mod.EXAMPLES / name
+        assert example.read_text(encoding="utf-8") == mod.render(args), \
+            f"{example.name} is stale: run PYTHONPATH=src python {path.relative_to(ROOT)}"
+        assert f'--8<-- "{example.relative_to(ROOT)}"' in page, f"the page omits {name}"
