@@ -278,3 +278,42 @@ def _tag_case(tag: str) -> str:
         else:
             out.append(part.lower())
     return "-".join(out)
+
+
+def store_node(store: Any, text: str) -> str | None:
+    """The IRI a ``--focus`` names when it is an IRI, a CURIE or an NCT number of a resource
+    the store describes; None otherwise (an exact label is looked up in the whole network)."""
+    import re
+
+    import pyoxigraph as ox
+
+    from livergraph.namespaces import expand_curie, record_iri
+    text = text.strip()
+    candidates = [text] if re.match(r"https?://", text) else []
+    iri = expand_curie(text)
+    if iri is not None:
+        candidates.append(str(iri))
+    if re.fullmatch(r"NCT\d{8}", text):
+        candidates.append(str(record_iri("trial", text)))
+    for candidate in candidates:
+        node = ox.NamedNode(candidate)
+        if next(iter(store.quads_for_pattern(node, None, None)), None) is not None:
+            return candidate
+    return None
+
+
+def draw_focus(kg: Any, focus: Iterable[str], depth: int, *, lang: str = "en",
+               report_link: str | None = None) -> Any:
+    """``livergraph viz --focus`` read from the published store of ``kg`` (a
+    ``livergraph.api.KnowledgeGraph``): the same page as ``viz.draw.draw`` on the whole graph,
+    without loading it. None when a focus is not an IRI, CURIE or NCT number the store knows
+    (an exact label): then draw from the whole graph."""
+    iris = [store_node(kg.store, text) for text in focus]
+    if not iris or any(i is None for i in iris):
+        return None
+    ontology = next((iri for iri, part in kg.manifest.get("graphs", {}).items()
+                     if part == "ontology"), None)
+    from livergraph.viz.draw import draw
+    sub = read_neighbourhood(kg.store, [i for i in iris if i is not None], depth, ontology)
+    return draw(sub, lang=lang, focus=[i for i in iris if i is not None], depth=depth,
+                report_link=report_link)
