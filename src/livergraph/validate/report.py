@@ -167,9 +167,13 @@ def filter_report_graph(graph: Graph, level: int) -> Graph:
     out = Graph()
     for prefix, ns in graph.namespace_manager.namespaces():
         out.bind(prefix, ns)
+    def rank(node: Node) -> int:
+        severity = graph.value(node, SH.resultSeverity)
+        name = SEVERITY_NAMES.get(severity, "violation") if isinstance(severity, URIRef) \
+            else "violation"
+        return SEVERITY_ORDER[name]
     dropped = {node for node in graph.subjects(RDF.type, SH.ValidationResult)
-               if SEVERITY_ORDER[SEVERITY_NAMES.get(graph.value(node, SH.resultSeverity),
-                                                    "violation")] > level}
+               if rank(node) > level}
     for t in graph:
         if t[0] not in dropped and t[2] not in dropped:
             out.add(t)
