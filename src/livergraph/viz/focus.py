@@ -170,26 +170,31 @@ def read_neighbourhood(store: Any, centres: Iterable[str], depth: int,
         full.add(record)
         out: set[Any] = set()
         into: set[Any] = set()
-        todo, seen = [record], {record}
+        # (node, owned): the record's own parts link it to other records; what points to it
+        # (an issue about many records, a registration) is read, never walked through
+        todo, seen = [(record, True)], {record}
         while todo:
-            node = todo.pop()
+            node, owned = todo.pop()
             for q in r.out(node):
                 quads.add(q)
                 o = q.object
                 if isinstance(o, ox.Literal) or o in seen:
                     continue
                 if r.kind(o) is not None:
-                    out.add(o)
+                    if owned:
+                        out.add(o)
                 elif isinstance(o, ox.BlankNode) or (
                         q.predicate in r.parts and o.value.startswith(ID_BASE)):
                     seen.add(o)
-                    todo.append(o)                  # a part (intervention, arm, issue ...)
+                    todo.append((o, owned))         # a part (intervention, arm, issue ...)
                 else:
                     described.add(o)                # a term, concept, class or value node
+            if not owned:
+                continue
             for q in r.into(node, _INCOMING_PREDICATES):
                 if q.subject not in seen and r.kind(q.subject) is None:
                     seen.add(q.subject)
-                    todo.append(q.subject)          # a registration, an issue, a trial link
+                    todo.append((q.subject, False))  # a registration, an issue, a link
         if incoming:
             for q in store.quads_for_pattern(None, None, record):
                 s = q.subject
