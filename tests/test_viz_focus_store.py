@@ -11,7 +11,7 @@ import livergraph
 from livergraph.cli import cli
 from livergraph.viz.draw import draw
 from livergraph.viz.focus import draw_focus, read_neighbourhood, store_node
-from conftest import DATA, FIXTURE_DATA, FIXTURE_TRIALS, ROOT
+from conftest import DATA, FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 
 TRIAL = "https://w3id.org/livergraph/id/trial/"
 
@@ -27,7 +27,25 @@ def published(data, directory):
 
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
+    """The mini fixture published (the path ``livergraph viz --focus`` reads)."""
     return published(FIXTURE_DATA, tmp_path_factory.mktemp("mini-build"))
+
+
+ONTOLOGY_GRAPH = "https://w3id.org/livergraph/graph/test/ontology"
+
+
+@pytest.fixture(scope="module")
+def mini_store(fixture_build):
+    """The mini fixture's built graph in an in-memory store (the ontology also in its own
+    named graph, as a build publishes it), and the graph itself."""
+    import pyoxigraph as ox
+    from livergraph.model.schema import load_ontology_graph
+    store = ox.Store()
+    store.load(fixture_build.graph.serialize(format="nt").encode("utf-8"),
+               format=ox.RdfFormat.N_TRIPLES)
+    store.load(load_ontology_graph(ONTOLOGY).serialize(format="nt").encode("utf-8"),
+               format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    return store, fixture_build.graph
 
 
 def _facts(value):
@@ -59,27 +77,41 @@ def assert_same(kg, focus, depth, lang="en"):
     return whole.graph
 
 
-@pytest.mark.parametrize("depth", [0, 1, 2, 3])
-@pytest.mark.parametrize("focus", [FIXTURE_TRIALS[0], "org:beijing-302-hospital",
-                                   "CL:0002569"])
-def test_mini_fixture_neighbourhood_is_the_whole_graph_cut(mini, focus, depth):
-    if store_node(mini.store, focus) is None:
-        pytest.skip(f"{focus} is not in the fixture")
-    G = assert_same(mini, store_node(mini.store, focus), depth)
-    assert G.number_of_nodes() >= 1
+def same_cut(store, graph, focus, depth, lang="en"):
+    """The whole graph's cut and the store's neighbourhood draw the same network."""
+    whole = draw(graph, focus=[focus], depth=depth, lang=lang)
+    read = draw(read_neighbourhood(store, [focus], depth, ONTOLOGY_GRAPH), focus=[focus],
+                depth=depth, lang=lang)
+    assert network(read.graph) == network(whole.graph), f"{focus} ±{depth} differs"
+    return whole.graph
 
 
-def test_mini_fixture_in_chinese(mini):
-    assert_same(mini, TRIAL + FIXTURE_TRIALS[1], 2, lang="zh")
+@pytest.mark.parametrize("focus", [TRIAL + FIXTURE_TRIALS[0],
+                                   "https://w3id.org/livergraph/id/org/beijing-302-hospital",
+                                   "http://purl.obolibrary.org/obo/CL_0002569"])
+def test_mini_fixture_neighbourhood_is_the_whole_graph_cut(mini_store, focus):
+    store, graph = mini_store
+    sizes = [same_cut(store, graph, focus, depth).number_of_nodes() for depth in (0, 1, 2)]
+    assert sizes[0] == 1 and sizes[1] > 1
 
 
-def test_the_store_reads_less_than_the_whole_graph(mini):
-    onto = next(i for i, part in mini.manifest["graphs"].items() if part == "ontology")
-    sub = read_neighbourhood(mini.store, [TRIAL + FIXTURE_TRIALS[0]], 0, onto)
-    assert 0 < len(sub) < len(mini.graph)
-    assert len(read_neighbourhood(mini.store, [TRIAL + FIXTURE_TRIALS[0]], 0, None)) < len(sub)
+def test_mini_fixture_in_chinese(mini_store):
+    same_cut(*mini_store, TRIAL + FIXTURE_TRIALS[1], 2, lang="zh")
 
 
+def test_the_store_reads_less_than_the_whole_graph(mini_store):
+    store, graph = mini_store
+    sub = read_neighbourhood(store, [TRIAL + FIXTURE_TRIALS[0]], 0, ONTOLOGY_GRAPH)
+    assert 0 < len(sub) < len(graph)
+    assert len(read_neighbourhood(store, [TRIAL + FIXTURE_TRIALS[0]], 0, None)) < len(sub)
+
+
+@pytest.mark.slow
+def test_published_mini_fixture_is_drawn_from_its_store(mini):
+    assert_same(mini, TRIAL + FIXTURE_TRIALS[0], 2)
+
+
+@pytest.mark.slow
 def test_store_node_resolves_ids_and_leaves_labels_to_the_network(mini):
     iri = TRIAL + FIXTURE_TRIALS[0]
     assert store_node(mini.store, FIXTURE_TRIALS[0]) == iri
@@ -105,3 +137,28 @@ def test_bundled_data_neighbourhoods_are_the_whole_graph_cut(tmp_path):
     G = assert_same(kg, TRIAL + "NCT01220492", 2)
     trials = [n for n, d in G.nodes(data=True) if d["kind"] == "trial"]
     assert TRIAL + "NCT01220492" in trials and len(trials) < 10
+
+
+def test_store_terms_read_back_as_the_build_wrote_them():
+    """Oxigraph keeps decimals canonical (2000000) and language tags lower-case (zh-hant); the
+    neighbourhood reads them back as the build writes them (2000000.0, zh-Hant)."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+    store = ox.Store()
+    store.load(b'<https://w3id.org/livergraph/id/trial/NCT00000009> '
+               b'<https://w3id.org/livergraph/ontology#dose> '
+               b'"2000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+               b'<https://w3id.org/livergraph/id/trial/NCT00000009> '
+               b'<http://www.w3.org/2000/01/rdf-schema#label> "\xe8\xa9\xa6\xe9\xa9\x97"@zh-Hant .\n'
+               b'<https://w3id.org/livergraph/id/trial/NCT00000009> '
+               b'<https://w3id.org/livergraph/ontology#nctId> "NCT00000009" .\n',
+               format=ox.RdfFormat.N_TRIPLES)
+    g = read_neighbourhood(store, [TRIAL + "NCT00000009"], 0)
+    s = URIRef(TRIAL + "NCT00000009")
+    dose = g.value(s, URIRef("https://w3id.org/livergraph/ontology#dose"))
+    assert str(dose) == "2000000.0" and dose.datatype == XSD.decimal
+    label = g.value(s, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    assert label == Literal("試驗", lang="zh-Hant") and label.language == "zh-Hant"
+    nct = g.value(s, URIRef("https://w3id.org/livergraph/ontology#nctId"))
+    assert nct == Literal("NCT00000009") and nct.datatype is None

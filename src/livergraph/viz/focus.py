@@ -255,6 +255,7 @@ def _to_rdflib(quads: Iterable[Any], store: Any, ontology_graph: str | None) -> 
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
 def _rdflib_term(t: Any) -> Any:
@@ -268,6 +269,13 @@ def _rdflib_term(t: Any) -> Any:
     if t.language:
         return Literal(t.value, lang=_tag_case(t.language))
     datatype = t.datatype.value
+    if datatype == _XSD_DECIMAL:
+        # Oxigraph keeps decimals in XSD 1.1's canonical form (2000000); the build writes
+        # them with a decimal point (2000000.0), as the whole graph shows them
+        from decimal import Decimal
+
+        from livergraph.model.values import decimal_lexical
+        return Literal(decimal_lexical(Decimal(t.value)), datatype=URIRef(datatype))
     return Literal(t.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
 
