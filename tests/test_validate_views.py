@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, ONTOLOGY, ROOT
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF, SH
 
@@ -18,7 +19,6 @@ from livergraph.cli import cli
 from livergraph.validate.report import SEVERITY_ORDER
 from livergraph.validate.shacl import load_shapes, read_graph, validate
 from livergraph.validate.summary import write_summary
-from conftest import DATA, ONTOLOGY, ROOT
 
 MIXED = ROOT / "tests" / "fixtures" / "validate" / "mixed.ttl"
 #: (severity, shape, focus kind, record) of each result of the fixture, as its header says

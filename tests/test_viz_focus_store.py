@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 
 import livergraph
 from livergraph.cli import cli
 from livergraph.viz.draw import draw
 from livergraph.viz.focus import draw_focus, read_neighbourhood, store_node
-from conftest import DATA, FIXTURE_DATA, FIXTURE_TRIALS, ONTOLOGY, ROOT
 
 TRIAL = "https://w3id.org/livergraph/id/trial/"
 
@@ -39,6 +39,7 @@ def mini_store(fixture_build):
     """The mini fixture's built graph in an in-memory store (the ontology also in its own
     named graph, as a build publishes it), and the graph itself."""
     import pyoxigraph as ox
+
     from livergraph.model.schema import load_ontology_graph
     store = ox.Store()
     store.load(fixture_build.graph.serialize(format="nt").encode("utf-8"),
