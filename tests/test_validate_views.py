@@ -43,6 +43,13 @@ def run(*args):
     return CliRunner(env={"COLUMNS": "100"}).invoke(cli, [str(a) for a in args])
 
 
+@pytest.fixture
+def validated(mixed, monkeypatch):
+    """The command given the fixture's report without validating it again (the views, the
+    formats and the exit code are what these tests check; one test runs it end to end)."""
+    monkeypatch.setattr("livergraph.validate.shacl.validate_paths", lambda *a, **k: mixed)
+
+
 # -- the library ----------------------------------------------------------------------------------
 
 def test_fixture_gives_one_result_of_each_severity_with_its_record_class(mixed):
@@ -119,7 +126,7 @@ def test_severity_hides_lower_results_but_not_the_exit_code():
         "does not conform: 1 violation(s), 1 warning(s), 1 info; 1 not shown")
 
 
-def test_max_lists_n_results_and_says_how_many_more():
+def test_max_lists_n_results_and_says_how_many_more(validated):
     result = run("validate", "--root", ROOT, "--max", "1", MIXED)
     assert result.exit_code == 1
     assert "[s1] A study of UC-MSC" in result.output and "NCT00000001" not in result.output
@@ -127,7 +134,7 @@ def test_max_lists_n_results_and_says_how_many_more():
         in result.output
 
 
-def test_json_summary_and_max():
+def test_json_summary_and_max(validated):
     result = run("validate", "--root", ROOT, "--format", "json", "--summary", MIXED)
     doc = json.loads(result.output)
     assert result.exit_code == 1 and "results" not in doc
@@ -141,7 +148,7 @@ def test_json_summary_and_max():
     assert doc["hidden"] == {"info": 1} and doc["summary"]["total"] == 2
 
 
-def test_turtle_is_filtered_by_severity_and_refuses_the_text_views(tmp_path):
+def test_turtle_is_filtered_by_severity_and_refuses_the_text_views(tmp_path, validated):
     out = tmp_path / "report.ttl"
     result = run("validate", "--root", ROOT, "--format", "turtle", "--severity", "violation",
                  "-o", out, MIXED)
@@ -187,6 +194,7 @@ def test_bundled_data_summary_counts_every_result_on_one_screen(shapes):
 
 # -- the documented examples ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_examples_docs_validation_md_shows_are_what_the_command_prints():
     import importlib.util
     path = ROOT / "tests" / "fixtures" / "validate" / "make_examples.py"
