@@ -14,7 +14,8 @@ SEVERITIES = ("violation", "warning", "info")
 
 
 @click.command("validate", epilog="Exit codes: 0 the graph conforms (warnings and info allowed); "
-               "1 it has violations (or the data cannot be built); 2 an input could not be read.")
+               "1 it has violations (or the data cannot be built); 2 an input could not be read, "
+               "or --summary or --max was asked of the turtle format.")
 @root_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
