@@ -151,7 +151,8 @@ def test_store_terms_read_back_as_the_build_wrote_them():
                b'<https://w3id.org/livergraph/ontology#dose> '
                b'"2000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
                b'<https://w3id.org/livergraph/id/trial/NCT00000009> '
-               b'<http://www.w3.org/2000/01/rdf-schema#label> "\xe8\xa9\xa6\xe9\xa9\x97"@zh-Hant .\n'
+               b'<http://www.w3.org/2000/01/rdf-schema#label> '
+               b'"\xe8\xa9\xa6\xe9\xa9\x97"@zh-Hant .\n'
                b'<https://w3id.org/livergraph/id/trial/NCT00000009> '
                b'<https://w3id.org/livergraph/ontology#nctId> "NCT00000009" .\n',
                format=ox.RdfFormat.N_TRIPLES)
