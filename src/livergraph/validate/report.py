@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
-from typing import IO, Iterable
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from typing import IO, TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
@@ -19,6 +20,9 @@ from rdflib.term import Node
 from livergraph.io import curies
 from livergraph.io.labels import pick_label
 from livergraph.namespaces import LG, LGC, PREFIXES
+
+if TYPE_CHECKING:
+    from livergraph.validate.summary import Summary
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
@@ -39,6 +43,7 @@ class Result:
     record: str                   # record path inside that file ("" if unknown)
     shape: str                    # the shape (CURIE) that produced the result
     constraint: str               # the SHACL constraint component (CURIE)
+    kind: str = ""                # the focus node's record class (CURIE, "" if untyped)
 
     @property
     def where(self) -> str:
@@ -54,21 +59,53 @@ class Report:
     graph: Graph | None = None    # the standard SHACL validation report
     #: what the libraries warned of while validating, one line each (see compat.library_warnings)
     notes: list[str] = field(default_factory=list)
+    #: results left out by :meth:`filter`, by severity (empty for a whole report)
+    hidden: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
+        """The results this report holds, by severity (after :meth:`filter`: the shown ones)."""
         c = Counter(r.severity for r in self.results)
         return {name: c.get(name, 0) for name in SEVERITY_ORDER}
 
     @property
-    def conforms(self) -> bool:
-        return self.counts["violation"] == 0
+    def total_counts(self) -> dict[str, int]:
+        """Every result of the validation by severity, those a filter left out included."""
+        return {name: n + self.hidden.get(name, 0) for name, n in self.counts.items()}
 
-    def summary(self) -> str:
-        n = self.counts
+    @property
+    def conforms(self) -> bool:
+        return self.total_counts["violation"] == 0
+
+    def filter(self, severity: str = "info") -> Report:
+        """The results at ``severity`` or above (violation > warning > info), as a new report
+        (its standard report graph filtered alike); what it leaves out is counted in
+        ``hidden``, so ``conforms`` and the headline still count every result."""
+        if severity not in SEVERITY_ORDER:
+            raise ValueError(f"unknown severity {severity!r} "
+                             f"(one of {', '.join(SEVERITY_ORDER)})")
+        level = SEVERITY_ORDER[severity]
+        kept = [r for r in self.results if SEVERITY_ORDER[r.severity] <= level]
+        left = Counter(r.severity for r in self.results if SEVERITY_ORDER[r.severity] > level)
+        hidden = {name: self.hidden.get(name, 0) + left.get(name, 0) for name in SEVERITY_ORDER}
+        graph = None if self.graph is None else filter_report_graph(self.graph, level)
+        return replace(self, results=kept, graph=graph,
+                       hidden={k: v for k, v in hidden.items() if v})
+
+    def summary(self) -> Summary:
+        """Counts by shape and by focus kind (the record class), each with its first result
+        as an example, and the total (``str()`` of it is :meth:`headline`)."""
+        from livergraph.validate.summary import summarise
+        return summarise(self)
+
+    def headline(self) -> str:
+        """One line: conforms or not, every result counted by severity, what was checked."""
+        n = self.total_counts
         head = "conforms" if self.conforms else "does not conform"
+        hidden = sum(self.hidden.values())
+        shown = f"; {hidden} not shown" if hidden else ""
         return (f"{head}: {n['violation']} violation(s), {n['warning']} warning(s), "
-                f"{n['info']} info ({self.triples} triples checked against "
+                f"{n['info']} info{shown} ({self.triples} triples checked against "
                 f"{len(self.shapes_files)} shapes files in {self.seconds:.1f} s)")
 
 
@@ -106,7 +143,49 @@ def _result(rg: Graph, node: Node, data: Graph, shapes: Graph) -> Result:
         message=_message(messages, shape, shapes),
         file=file, record=record,
         shape=_shape_name(shape, shapes),
-        constraint=compact(rg.value(node, SH.sourceConstraintComponent)))
+        constraint=compact(rg.value(node, SH.sourceConstraintComponent)),
+        kind=kind_of(data, focus))
+
+
+def kind_of(g: Graph, node: Node | None) -> str:
+    """The record class of ``node`` as a CURIE: its most specific asserted livergraph class
+    (inferred types and the schema.org/PROV alignments left aside), else its most specific
+    type of any namespace; "" when it has none."""
+    if node is None:
+        return ""
+    inferred = set(g.objects(node, LG.inferredType))
+    types = {t for t in g.objects(node, RDF.type) if isinstance(t, URIRef) and t not in inferred}
+    own = {t for t in types if str(t).startswith(str(LG))} or types
+    if len(own) > 1:     # drop the superclasses of another type
+        supers = {s for t in own for s in g.transitive_objects(t, RDFS.subClassOf) if s != t}
+        own = (own - supers) or own
+    return min((compact(t) for t in own), default="")
+
+
+def filter_report_graph(graph: Graph, level: int) -> Graph:
+    """A copy of a standard SHACL report graph without the results below severity ``level``
+    (SEVERITY_ORDER's rank) and the blank nodes only they used; ``sh:conforms`` unchanged."""
+    out = Graph()
+    for prefix, ns in graph.namespace_manager.namespaces():
+        out.bind(prefix, ns)
+    def rank(node: Node) -> int:
+        severity = graph.value(node, SH.resultSeverity)
+        name = SEVERITY_NAMES.get(severity, "violation") if isinstance(severity, URIRef) \
+            else "violation"
+        return SEVERITY_ORDER[name]
+    dropped = {node for node in graph.subjects(RDF.type, SH.ValidationResult)
+               if rank(node) > level}
+    for t in graph:
+        if t[0] not in dropped and t[2] not in dropped:
+            out.add(t)
+    reports = set(graph.subjects(RDF.type, SH.ValidationReport))
+    while True:    # blank nodes (paths, details) no kept triple points to any more
+        orphans = {s for s in set(out.subjects()) if isinstance(s, BNode)
+                   and s not in reports and (None, None, s) not in out}
+        if not orphans:
+            return out
+        for s in orphans:
+            out.remove((s, None, None))
 
 
 def _message(messages: list[str], shape: Node | None, shapes: Graph) -> str:
@@ -183,13 +262,16 @@ def render(value: Node) -> str:
 
 # -- output -------------------------------------------------------------------------------------
 
-def write_text(report: Report, out: IO[str], severities: Iterable[str] = tuple(SEVERITY_ORDER)) \
-        -> None:
-    """A report grouped by data file and record (results of the given severities), then the
-    summary line (counting every result)."""
+def write_text(report: Report, out: IO[str], severities: Iterable[str] = tuple(SEVERITY_ORDER),
+               *, limit: int | None = None) -> None:
+    """A report grouped by data file and record (results of the given severities, the first
+    ``limit`` of them, then how many more there are), then the headline (counting every
+    result)."""
     shown = set(severities)
     by_file: dict[str, dict[str, list[Result]]] = defaultdict(lambda: defaultdict(list))
-    for r in (r for r in report.results if r.severity in shown):
+    selected = [r for r in report.results if r.severity in shown]
+    listed = selected if limit is None else selected[:limit]
+    for r in listed:
         by_file[r.file or "(not from a data file)"][r.record].append(r)
     for file in sorted(by_file):
         out.write(f"{file}\n")
@@ -204,12 +286,29 @@ def write_text(report: Report, out: IO[str], severities: Iterable[str] = tuple(S
                 out.write(f"    {r.severity:<9} {target}\n")
                 out.write(f"              {r.message}\n")
         out.write("\n")
-    out.write(report.summary() + "\n")
+    if len(listed) < len(selected):
+        out.write(f"... and {len(selected) - len(listed)} more result(s) not listed "
+                  f"(--max {limit}; --summary counts them all)\n")
+    out.write(report.headline() + "\n")
 
 
-def write_json(report: Report, out: IO[str]) -> None:
-    doc = {"conforms": report.conforms, "counts": report.counts, "triples": report.triples,
-           "shapes": report.shapes_files, "results": [asdict(r) for r in report.results]}
+def write_json(report: Report, out: IO[str], *, limit: int | None = None,
+               summary_only: bool = False) -> None:
+    """The report for tools: ``conforms``, ``counts`` (every result, by severity), ``hidden``
+    (left out by a severity filter), ``summary`` (by shape and focus kind), then ``results``
+    (the first ``limit``, with ``more`` saying how many were not listed; none with
+    ``summary_only``)."""
+    doc: dict[str, object] = {
+        "conforms": report.conforms, "counts": report.total_counts, "triples": report.triples,
+        "shapes": report.shapes_files}
+    if report.hidden:
+        doc["hidden"] = dict(report.hidden)
+    doc["summary"] = report.summary().to_dict()
+    if not summary_only:
+        listed = report.results if limit is None else report.results[:limit]
+        doc["results"] = [asdict(r) for r in listed]
+        if len(listed) < len(report.results):
+            doc["more"] = len(report.results) - len(listed)
     json.dump(doc, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
