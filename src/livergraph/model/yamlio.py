@@ -114,6 +114,7 @@ def check_document(root: Node) -> None:
         if total > MAX_NODES:
             raise YamlRefused(record, f"its aliases expand to more than {MAX_NODES:,} values",
                               "write the values out, or use fewer aliases (*name)", name)
+    return None
 
 
 def _size(root: Node, sizes: dict[int, int]) -> int:
@@ -127,7 +128,10 @@ def _size(root: Node, sizes: dict[int, int]) -> int:
         if done:
             children = _children(node)
             total = 1 + sum(sizes[id(c)] for c in children)
-            sizes[key] = min(total, MAX_NODES + 1)
+            if total > MAX_NODES:
+                raise YamlRefused(node, f"its aliases expand to more than {MAX_NODES:,} values",
+                                  "write the values out, or use fewer aliases (*name)")
+            sizes[key] = total
             open_nodes.discard(key)
             continue
         if key in sizes:
