@@ -24,7 +24,7 @@ from typing import IO, Any, Callable
 import yaml
 
 from livergraph.io.atomic import write_atomic
-from livergraph.model.load import read_text, require_data_dir, shown_path
+from livergraph.model.load import read_text, require_data_dir, shown_path, yaml_files
 from livergraph.model.yamlio import load_text
 
 try:
@@ -161,7 +161,7 @@ def lint(data_dir: Path, *, check: bool = False) -> LintResult:
     the run before anything is written (``UnreadableInput``, exit 2)."""
     require_data_dir(data_dir)
     checked, changed, rewrites = [], [], []
-    for path in sorted(data_dir.rglob("*.yaml")):
+    for path in yaml_files(data_dir):
         shown = shown_path(path, data_dir)
         text = read_text(path, shown)
         content = load_text(text, shown)

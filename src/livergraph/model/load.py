@@ -80,18 +80,55 @@ def require_data_dir(data_dir: Path) -> None:
                               hint="run from the repository root or pass --data DIR")
 
 
-def record_files(data_dir: Path) -> list[Path]:
-    """The record files under ``data_dir``: every ``*.yaml`` outside ``vocabulary/`` and
-    outside hidden directories *inside* it (``data/.git``, an editor's ``.backup/``); where
-    the directory itself is (under ``~/.cache``, given as ``x/../data``) does not matter."""
+def yaml_files(data_dir: Path) -> list[Path]:
+    """Every ``*.yaml`` file under ``data_dir``, sorted: the one listing of the data files
+    (build, validate and lint read the same files). Directories reached through a symbolic link
+    are read like any other (Python's ``rglob`` would skip them silently); a link that leads
+    back into a directory already being read is refused (``UnreadableInput``), not followed
+    forever. Names starting with ``.`` *inside* ``data_dir`` are skipped (``.git``, editor
+    backups);
+    where ``data_dir`` itself is (``~/.cache/x``, ``a/../data``) does not matter."""
     require_data_dir(data_dir)
-    files = []
-    for path in data_dir.rglob("*.yaml"):
-        inside = path.relative_to(data_dir).parts
-        if inside[0] == VOCABULARY_DIR or any(part.startswith(".") for part in inside):
-            continue
-        files.append(path)
-    return sorted(files)
+    found: list[Path] = []
+    top = Path(data_dir)
+    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = []
+    st = top.stat()
+    stack.append((top, ((st.st_dev, st.st_ino),)))
+    while stack:
+        directory, ancestors = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            raise UnreadableInput(f"directory cannot be read: {exc.strerror or exc}",
+                                  file=shown_path(directory, top) if directory != top
+                                  else str(top)) from None
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:   # a loop of links to links: reported when read
+                is_dir = False
+            if is_dir:
+                if path.name.endswith(".yaml"):
+                    found.append(path)   # reported as a directory when read
+                    continue
+                key = (path.stat().st_dev, path.stat().st_ino)
+                if key in ancestors:
+                    raise UnreadableInput("a symbolic link leads back into a directory that "
+                                          "holds it (a loop)", file=shown_path(path, top),
+                                          hint="remove the link, or point it elsewhere")
+                stack.append((path, ancestors + (key,)))
+            elif entry.name.endswith(".yaml"):
+                found.append(path)
+    return sorted(found)
+
+
+def record_files(data_dir: Path) -> list[Path]:
+    """The record files under ``data_dir``: ``yaml_files`` outside ``vocabulary/``."""
+    return [p for p in yaml_files(data_dir)
+            if p.relative_to(data_dir).parts[0] != VOCABULARY_DIR]
 
 
 def require_records(records: list[Record], data_dir: Path) -> None:
