@@ -47,6 +47,8 @@ DURATION_PATTERN = re.compile(
 #: a decimal written as text: ASCII digits only (Python's Decimal would also take fullwidth
 #: digits, "NaN", "Infinity" and underscores, which no other tool reads as the same number)
 DECIMAL_TEXT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+#: xsd:decimal as SPARQL stores (Oxigraph: 128-bit, 18 decimals) hold it: under 10^20
+DECIMAL_DIGITS = 20
 #: xsd:integer as SPARQL stores (Oxigraph) hold it: 64-bit
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
@@ -132,6 +134,9 @@ class LiteralValues:
                 d = Decimal(str(v))
                 if not d.is_finite():
                     raise ValueError
+                if d.adjusted() >= DECIMAL_DIGITS:
+                    raise DataError(f"{name!r}: {_clipped(v)} is beyond the decimals SPARQL "
+                                    f"stores hold (under 10^{DECIMAL_DIGITS})", record=path)
                 return [Literal(decimal_lexical(d), datatype=XSD.decimal)]
             if rng in (XSD.integer, XSD.nonNegativeInteger):
                 if isinstance(v, bool) or not isinstance(v, int):
@@ -162,6 +167,11 @@ class LiteralValues:
             raise DataError(f"{name!r}: {v!r} is not a valid {rng.split('#')[-1]}",
                             record=path) from None
         raise DataError(f"{name!r} has a range livergraph cannot read: {rng}", record=path)
+
+
+def _clipped(v: Any, width: int = 30) -> str:
+    text = repr(v)
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _holds_records(value: Any) -> bool:
