@@ -63,7 +63,7 @@ def _yaml(width: int, *, writer: bool) -> Any:
 
     rt = YAML(typ="rt")
     if not writer:
-        class AllText(VersionedResolver):   # type: ignore[misc]
+        class AllText(VersionedResolver):   # type: ignore[misc,unused-ignore]
             """Every untagged scalar read as text: the values come from the strict loader,
             and ruamel's own typing (YAML 1.2) could disagree with it, or fail."""
 
@@ -75,7 +75,7 @@ def _yaml(width: int, *, writer: bool) -> Any:
         rt.Resolver = AllText
         return rt
 
-    class PyYAMLTypes(VersionedResolver):   # type: ignore[misc]
+    class PyYAMLTypes(VersionedResolver):   # type: ignore[misc,unused-ignore]
         """Text is quoted where PyYAML would read it as another type (``'no'``, ``'1_000'``)
         and left plain where PyYAML would not (``0E0``)."""
 
@@ -85,7 +85,7 @@ def _yaml(width: int, *, writer: bool) -> Any:
                                                            implicit))
             return super().resolve(kind, value, implicit)
 
-    class LibyamlStyle(Emitter):   # type: ignore[misc]
+    class LibyamlStyle(Emitter):   # type: ignore[misc,unused-ignore]
         """ruamel's emitter writing scalars as libyaml does (see the module docstring)."""
 
         choose_scalar_style = yaml.emitter.Emitter.choose_scalar_style
@@ -171,7 +171,8 @@ def _graft(node: Any, value: Any, order: Callable[[str], Any]) -> Any:
                 _rename(node, old, new)
         for key in sorted(value, key=lambda k: order(str(k))):
             OrderedDict.__setitem__(node, key, _graft(node[key], value[key], order))
-            node.move_to_end(key)
+            keep: Any = node   # a ruamel CommentedMap
+            keep.move_to_end(key)
     elif isinstance(value, list):
         if not isinstance(node, list) or len(node) != len(value):
             raise _Mismatch
@@ -193,7 +194,7 @@ def round_trip(text: str, content: Any, order: Callable[[str], Any], *,
     try:
         document = _yaml(width, writer=False).load(text)
         if document is None:   # comments only: they are kept, nothing else is
-            return "".join(line.rstrip() + "\n" for line in text.splitlines()
+            return "".join(line.rstrip() + "\n" for line in text.split("\n")
                            if line.lstrip().startswith("#"))
         document = _graft(document, content, order)
         buf = io.StringIO()

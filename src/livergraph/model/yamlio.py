@@ -221,7 +221,7 @@ def _check_int(node: ScalarNode) -> None:
     else:
         try:
             value = yaml.constructor.SafeConstructor.construct_yaml_int(
-                _SCALAR_TEXT, node)   # type: ignore[arg-type]
+                _SCALAR_TEXT, node)   # type: ignore[arg-type,unused-ignore]
         except ValueError:
             return
         too_big = not INT_MIN <= value <= INT_MAX
@@ -231,7 +231,7 @@ def _check_int(node: ScalarNode) -> None:
                           "quote it if it is an identifier: '...'")
 
 
-class StrictLoader(_Base):  # type: ignore[misc,valid-type]
+class StrictLoader(_Base):  # type: ignore[misc,valid-type,unused-ignore]
     """PyYAML's safe loader with ``check_document`` run on every document before it is built,
     and impossible dates read as text."""
 
@@ -239,11 +239,11 @@ class StrictLoader(_Base):  # type: ignore[misc,valid-type]
         check_document(node)
         return super().construct_document(node)
 
-    def construct_yaml_timestamp(self, node: Node) -> Any:   # type: ignore[override]
+    def construct_yaml_timestamp(self, node: Node) -> Any:   # type: ignore[override,unused-ignore]
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
-            return self.construct_scalar(node)   # type: ignore[arg-type]
+            return self.construct_scalar(node)   # type: ignore[arg-type,unused-ignore]
 
 
 StrictLoader.add_constructor(_TAG + "timestamp", StrictLoader.construct_yaml_timestamp)
