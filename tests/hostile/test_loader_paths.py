@@ -107,7 +107,7 @@ NASTY = ("tab\there, line\nbreak ]]> <!-- --> <script>&amp;</script> \"'` \\ # :
 
 @pytest.mark.slow
 def test_exports_of_the_nastiest_allowed_text_parse(tmp_path):
-    from rdflib import Graph
+    from rdflib import Dataset, Graph
 
     from livergraph.model.lint import dump
     from livergraph.model.load import read_yaml
@@ -132,3 +132,11 @@ def test_exports_of_the_nastiest_allowed_text_parse(tmp_path):
             graph = Graph().parse(out, format="xml")     # rdflib's RDF/XML parser
             titles = {str(o) for o in graph.objects() if "😀" in str(o)}
             assert NASTY in titles and NASTY[::-1] in titles
+    for fmt in ("nquads", "trig"):                       # line-based and indented writers
+        out = tmp_path / f"graph.{fmt}"
+        result = CliRunner().invoke(cli, ["export", *common, "--no-rebuild", "--format", fmt,
+                                          "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        dataset = Dataset().parse(out, format=fmt)
+        titles = {str(o) for _, _, o, _ in dataset.quads() if "😀" in str(o)}
+        assert NASTY in titles and NASTY[::-1] in titles
