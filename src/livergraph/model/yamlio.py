@@ -43,6 +43,7 @@ MAX_DEPTH = 64
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 ALLOWED_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "map",
                                             "seq", "timestamp"))
 #: characters no text value may hold (tab and newline are allowed)
@@ -100,14 +101,22 @@ def _records(root: Node) -> list[tuple[Node, str | None]]:
     return [(root, _record_name(root))]
 
 
-def check_document(root: Node) -> None:
-    """Refuse what the module docstring lists, walking each distinct node once (an alias is
-    the node it names, so a billion-laughs file is walked in time proportional to its size)."""
+def check_document(root: Node, text: str | None = None) -> None:
+    """Refuse what the module docstring lists. With aliases, each distinct node is walked
+    once (an alias is the node it names, so a billion-laughs file is walked in time
+    proportional to its size); ``text``, the document's source, lets a file without aliases
+    (no ``*``) take a plain walk, and one without escapes or odd characters skip the scan of
+    each text value (control characters can only come from escapes: YAML refuses raw ones)."""
+    scan = text is None or "\\" in text or FORBIDDEN_CHARS.search(text) is not None
+    plain = text is not None and "*" not in text
     sizes: dict[int, int] = {}
     total = 0
     for record, name in _records(root):
         try:
-            total += _size(record, sizes)
+            if plain:
+                _walk(record, scan)
+            else:
+                total += _size(record, sizes)
         except YamlRefused as exc:
             exc.record = exc.record or name
             raise
@@ -115,6 +124,28 @@ def check_document(root: Node) -> None:
             raise YamlRefused(record, f"its aliases expand to more than {MAX_NODES:,} values",
                               "write the values out, or use fewer aliases (*name)", name)
     return None
+
+
+def _walk(root: Node, scan: bool) -> None:
+    """``_check_node`` on every node of a tree without aliases (iteratively, any depth)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YamlRefused(node, f"values are nested more than {MAX_DEPTH} levels deep",
+                              "flatten the structure")
+        kind = type(node)
+        if kind is ScalarNode and node.tag == _STR:
+            if scan:
+                _check_chars(node)
+            continue
+        _check_node(node)
+        if kind is MappingNode:
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif kind is SequenceNode:
+            stack.extend((child, depth + 1) for child in node.value)
 
 
 def _size(root: Node, sizes: dict[int, int]) -> int:
@@ -168,15 +199,19 @@ def _check_node(node: Node) -> None:
                           "remove the tag: values are text, numbers, true/false, dates, "
                           "lists and mappings")
     if isinstance(node, ScalarNode):
-        bad = forbidden_char(node.value)
-        if bad is not None:
-            raise YamlRefused(node, f"the text {_clip(node.value)!r} holds the control "
-                                    f"character {char_name(bad)}",
-                              "remove the character (XML and RDF exports cannot hold it)")
+        _check_chars(node)
         if node.tag == _TAG + "int":
             _check_int(node)
     elif isinstance(node, MappingNode):
         _check_keys(node)
+
+
+def _check_chars(node: ScalarNode) -> None:
+    bad = forbidden_char(node.value)
+    if bad is not None:
+        raise YamlRefused(node, f"the text {_clip(node.value)!r} holds the control "
+                                f"character {char_name(bad)}",
+                          "remove the character (XML and RDF exports cannot hold it)")
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -235,8 +270,11 @@ class StrictLoader(_Base):  # type: ignore[misc,valid-type,unused-ignore]
     """PyYAML's safe loader with ``check_document`` run on every document before it is built,
     and impossible dates read as text."""
 
+    #: the text being read (set by ``load_text``): lets ``check_document`` take short cuts
+    source_text: str | None = None
+
     def construct_document(self, node: Node) -> Any:
-        check_document(node)
+        check_document(node, self.source_text)
         return super().construct_document(node)
 
     def construct_yaml_timestamp(self, node: Node) -> Any:   # type: ignore[override,unused-ignore]
@@ -252,8 +290,10 @@ StrictLoader.add_constructor(_TAG + "timestamp", StrictLoader.construct_yaml_tim
 def load_text(text: str, shown: str) -> Any:
     """The content of one YAML file's ``text`` (named ``shown`` in messages), or an
     ``UnreadableInput`` (exit 2) saying where and what is wrong and how to fix it."""
+    loader = StrictLoader(text)
+    loader.source_text = text
     try:
-        return yaml.load(text, Loader=StrictLoader)
+        return loader.get_single_data()
     except YamlRefused as exc:
         raise UnreadableInput(exc.where() + exc.message, file=shown, record=exc.record,
                               hint=exc.hint) from None
@@ -268,3 +308,5 @@ def load_text(text: str, shown: str) -> Any:
     except RecursionError:
         raise UnreadableInput(f"values are nested more than {MAX_DEPTH} levels deep",
                               file=shown, hint="flatten the structure") from None
+    finally:
+        loader.dispose()
