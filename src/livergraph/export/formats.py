@@ -204,7 +204,9 @@ def write_turtle_export(parts: Parts, out: IO[str]) -> None:
 
 def _nt_lines(graph: Graph) -> list[str]:
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return [line for line in text.splitlines() if line.strip()]
+    # split at "\n" only: str.splitlines would also split inside a literal holding U+2028,
+    # U+2029, U+0085 or a form feed, which N-Triples writes unescaped
+    return [line for line in text.split("\n") if line.strip()]
 
 
 def write_ntriples(parts: Parts, out: IO[str]) -> None:
@@ -243,7 +245,10 @@ def _indented_turtle(graph: Graph) -> str:
     buf = io.StringIO()
     write_turtle(graph, buf, EXPORT_PREFIXES)
     body = buf.getvalue().split("\n\n", 1)[1]  # after the prefix lines
-    return "".join(("    " + line if line else line) + "\n" for line in body.splitlines())
+    lines = body.split("\n")   # not splitlines: see _nt_lines
+    if lines and lines[-1] == "":
+        lines.pop()
+    return "".join(("    " + line if line else line) + "\n" for line in lines)
 
 
 _XML_ENTITIES = {"\r": "&#13;"}  # XML parsers turn a raw CR into LF

@@ -15,14 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from livergraph.errors import UnreadableInput
-
-try:  # the C loader is several times faster on large data sets
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment,unused-ignore]
+from livergraph.errors import DataError, UnreadableInput
+from livergraph.model.yamlio import load_text
 
 VOCABULARY_DIR = "vocabulary"
 
@@ -41,24 +35,37 @@ class Record:
 
 
 def read_yaml(path: Path, shown: str | None = None) -> Any:
+    """The content of one YAML data file, read by the one strict loader
+    (``livergraph.model.yamlio``); every failure is an ``UnreadableInput`` naming the file."""
     shown = shown or str(path)
+    return load_text(read_text(path, shown), shown)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """A data file's text (UTF-8), or an ``UnreadableInput`` saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        if path.is_symlink():
+            raise UnreadableInput("a symbolic link to a file that does not exist", file=shown,
+                                  hint="remove the link or restore its target") from None
         raise UnreadableInput("file not found", file=shown) from None
+    except IsADirectoryError:
+        raise UnreadableInput("is a directory, not a YAML file", file=shown,
+                              hint="rename the directory: names ending in .yaml are data "
+                                   "files") from None
+    except PermissionError:
+        raise UnreadableInput("permission denied: the file cannot be read", file=shown,
+                              hint="give yourself read permission (chmod u+r)") from None
     except UnicodeDecodeError as exc:
         raise UnreadableInput(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=shown,
                               hint="save the file as UTF-8") from None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise UnreadableInput(f"not valid YAML: {where}{exc.problem}", file=shown,
-                              hint="fix the YAML syntax at that position (livergraph lint "
-                                   "rewrites valid files in canonical form)") from None
-    except yaml.YAMLError as exc:
-        raise UnreadableInput(f"not valid YAML: {exc}", file=shown) from None
+    except OSError as exc:
+        import errno
+        if exc.errno == errno.ELOOP:
+            raise UnreadableInput("a loop of symbolic links", file=shown,
+                                  hint="point the link at a real file") from None
+        raise UnreadableInput(f"cannot be read: {exc.strerror or exc}", file=shown) from None
 
 
 def shown_path(path: Path, data_dir: Path) -> str:
@@ -73,11 +80,64 @@ def require_data_dir(data_dir: Path) -> None:
                               hint="run from the repository root or pass --data DIR")
 
 
-def record_files(data_dir: Path) -> list[Path]:
+def yaml_files(data_dir: Path) -> list[Path]:
+    """Every ``*.yaml`` file under ``data_dir``, sorted: the one listing of the data files
+    (build, validate and lint read the same files). Directories reached through a symbolic link
+    are read like any other (Python's ``rglob`` would skip them silently); a link that leads
+    back into a directory already being read is refused (``UnreadableInput``), not followed
+    forever. Names starting with ``.`` *inside* ``data_dir`` are skipped (``.git``, editor
+    backups);
+    where ``data_dir`` itself is (``~/.cache/x``, ``a/../data``) does not matter."""
     require_data_dir(data_dir)
-    vocab = data_dir / VOCABULARY_DIR
-    return sorted(p for p in data_dir.rglob("*.yaml")
-                  if vocab not in p.parents and not any(part.startswith(".") for part in p.parts))
+    found: list[Path] = []
+    top = Path(data_dir)
+    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = []
+    st = top.stat()
+    stack.append((top, ((st.st_dev, st.st_ino),)))
+    while stack:
+        directory, ancestors = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            raise UnreadableInput(f"directory cannot be read: {exc.strerror or exc}",
+                                  file=shown_path(directory, top) if directory != top
+                                  else str(top)) from None
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:   # a loop of links to links: reported when read
+                is_dir = False
+            if is_dir:
+                if path.name.endswith(".yaml"):
+                    found.append(path)   # reported as a directory when read
+                    continue
+                key = (path.stat().st_dev, path.stat().st_ino)
+                if key in ancestors:
+                    raise UnreadableInput("a symbolic link leads back into a directory that "
+                                          "holds it (a loop)", file=shown_path(path, top),
+                                          hint="remove the link, or point it elsewhere")
+                stack.append((path, ancestors + (key,)))
+            elif entry.name.endswith(".yaml"):
+                found.append(path)
+    return sorted(found)
+
+
+def record_files(data_dir: Path) -> list[Path]:
+    """The record files under ``data_dir``: ``yaml_files`` outside ``vocabulary/``."""
+    return [p for p in yaml_files(data_dir)
+            if p.relative_to(data_dir).parts[0] != VOCABULARY_DIR]
+
+
+def require_records(records: list[Record], data_dir: Path) -> None:
+    """Refuse a data directory that holds no record: validating or building nothing would
+    otherwise "conform" (exit 1)."""
+    if not records:
+        raise DataError("no records: the data directory holds no record file (*.yaml outside "
+                        "vocabulary/ and hidden directories)", file=str(data_dir),
+                        hint="check the --data path; the curated data is ROOT/data")
 
 
 def records_in(path: Path, shown: str) -> list[Record]:
@@ -129,15 +189,17 @@ _CHUNK = 250
 
 
 def load_records(data_dir: Path) -> list[Record]:
+    """Every record under ``data_dir``, in file order; a directory without any is refused."""
     files = record_files(data_dir)
     with paused_gc():
         workers = _workers()
         if len(files) >= PARALLEL_FILES and workers > 1:
-            return _read_parallel(files, data_dir, workers)
+            return _read_parallel(files, data_dir, workers)   # thousands: never empty
         records: list[Record] = []
         for path in files:
             records.extend(records_in(path, shown_path(path, data_dir)))
-        return records
+    require_records(records, data_dir)
+    return records
 
 
 def _workers() -> int:

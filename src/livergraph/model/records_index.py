@@ -14,6 +14,7 @@ from livergraph.namespaces import (RECORD_SEGMENTS,
                          record_iri)
 from livergraph.model.schema import Property, Schema
 from livergraph.model.vocabulary import Vocabulary
+from livergraph.model.yamlio import printable
 from livergraph.model.values import LG, RDF, ID_PATTERN, LiteralValues, \
     RESERVED_KEYS, _holds_records
 
@@ -119,7 +120,7 @@ class RecordIndex(LiteralValues):
         self._merge_supplements()
 
     def _index_record(self, rec: Record) -> None:
-        where = f"{rec.data.get('type', '?')} {rec.data.get('id', '?')}"
+        where = f"{printable(rec.data.get('type', '?'))} {printable(rec.data.get('id', '?'))}"
         cls = self._class_of(rec.data, None, where)
         rid = self._check_id(rec.data, where)
         segment = self.schema.segment_of(cls)

@@ -39,9 +39,19 @@ class _Terms:
 
 LG, OWL, PROV, RDF, RDFS, XSD = (_Terms(ns) for ns in (_LG, _OWL, _PROV, _RDF, _RDFS, _XSD))
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+#: ids become IRIs: ASCII letters, digits, '.', '_', '-' (``\Z``: no trailing newline)
+ID_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?\Z")
 DURATION_PATTERN = re.compile(
-    r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?!$)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+    r"^P(?!\Z)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?!\Z)(?:(\d+)H)?(?:(\d+)M)?"
+    r"(?:(\d+(?:\.\d+)?)S)?)?\Z", re.ASCII)
+#: a decimal written as text: ASCII digits only (Python's Decimal would also take fullwidth
+#: digits, "NaN", "Infinity" and underscores, which no other tool reads as the same number)
+DECIMAL_TEXT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+#: xsd:decimal as SPARQL stores (Oxigraph: 128-bit, 18 decimals) hold it: under 10^20
+DECIMAL_DIGITS = 20
+#: xsd:integer as SPARQL stores (Oxigraph) hold it: 64-bit
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DAYS_PER = (Decimal("365.25"), Decimal("30.4375"), Decimal(1), Decimal(1) / 24,
             Decimal(1) / 1440, Decimal(1) / 86400)
@@ -119,15 +129,21 @@ class LiteralValues:
                                     hint="quote the value")
                 return [Literal(str(v), datatype=rng if rng == XSD.anyURI else None)]
             if rng == XSD.decimal:
-                if isinstance(v, bool):
+                if isinstance(v, bool) or (isinstance(v, str) and not DECIMAL_TEXT.match(v)):
                     raise ValueError
                 d = Decimal(str(v))
                 if not d.is_finite():
                     raise ValueError
+                if d.adjusted() >= DECIMAL_DIGITS:
+                    raise DataError(f"{name!r}: {_clipped(v)} is beyond the decimals SPARQL "
+                                    f"stores hold (under 10^{DECIMAL_DIGITS})", record=path)
                 return [Literal(decimal_lexical(d), datatype=XSD.decimal)]
             if rng in (XSD.integer, XSD.nonNegativeInteger):
                 if isinstance(v, bool) or not isinstance(v, int):
                     raise ValueError
+                if not INT_MIN <= v <= INT_MAX:
+                    raise DataError(f"{name!r}: {v} is beyond the 64-bit integers SPARQL "
+                                    "stores hold", record=path)
                 if rng == XSD.nonNegativeInteger and v < 0:
                     raise DataError(f"{name!r} must be 0 or more, got {v}", record=path)
                 return [Literal(str(v), datatype=rng)]
@@ -153,6 +169,11 @@ class LiteralValues:
         raise DataError(f"{name!r} has a range livergraph cannot read: {rng}", record=path)
 
 
+def _clipped(v: Any, width: int = 30) -> str:
+    text = repr(v)
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def _holds_records(value: Any) -> bool:
     return isinstance(value, dict) or (isinstance(value, list) and any(
         isinstance(v, dict) for v in value))
@@ -161,7 +182,7 @@ def _holds_records(value: Any) -> bool:
 def _full_date(v: Any) -> str:
     if isinstance(v, _dt.date):
         return v.isoformat()
-    if isinstance(v, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", v):
+    if isinstance(v, str) and _FULL_DATE.match(v):
         _dt.date.fromisoformat(v)
         return v
     raise ValueError(v)
@@ -171,9 +192,9 @@ def _partial_date(v: Any) -> Literal:
     if isinstance(v, _dt.date):
         return Literal(v.isoformat(), datatype=XSD.date)
     text = str(v)
-    if re.match(r"^\d{4}$", text):
+    if re.match(r"^\d{4}\Z", text, re.ASCII):
         return Literal(text, datatype=XSD.gYear)
-    if re.match(r"^\d{4}-(0[1-9]|1[0-2])$", text):
+    if re.match(r"^\d{4}-(0[1-9]|1[0-2])\Z", text, re.ASCII):
         return Literal(text, datatype=XSD.gYearMonth)
     return Literal(_full_date(text), datatype=XSD.date)
 

@@ -42,16 +42,25 @@ def _files_under(top: Path, *, suffix: str | None = None) -> list[tuple[str, str
         return [(top.name, str(top))]
     if not top.is_dir():
         return found
-    stack = [(str(top), "")]
+    st = top.stat()
+    stack = [(str(top), "", ((st.st_dev, st.st_ino),))]
     while stack:
-        directory, rel = stack.pop()
+        directory, rel, ancestors = stack.pop()
         with os.scandir(directory) as entries:
             for entry in entries:
                 name = entry.name
                 if name.startswith(".") or name == "__pycache__":
                     continue
-                if entry.is_dir(follow_symlinks=True):
-                    stack.append((entry.path, f"{rel}{name}/"))
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=True)
+                except OSError:   # a loop of links to links: the loader reports it
+                    continue
+                if is_dir:
+                    dst = os.stat(entry.path)
+                    key = (dst.st_dev, dst.st_ino)
+                    if key in ancestors:   # a link back up: the loader reports the loop
+                        continue
+                    stack.append((entry.path, f"{rel}{name}/", ancestors + (key,)))
                 elif entry.is_file(follow_symlinks=True) and \
                         (suffix is None or name.endswith(suffix)):
                     found.append((rel + name, entry.path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ AGENTS_DIR = "agents"
 MESH_TERMS = Path("vocabulary") / "terms-registry-mesh.yaml"
 MESH_EVIDENCE = ("ClinicalTrials.gov API v2 derivedSection (conditionBrowseModule / "
                  "interventionBrowseModule meshes: id and term as the registry gives them)")
-NCT_PATTERN = re.compile(r"^NCT\d{8}$")
-DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-NUMBER_PATTERN = re.compile(r"^-?\d+(\.\d+)?$")
-MESH_ID_PATTERN = re.compile(r"^[A-Z]\d{6,9}$")
+# ASCII digits only and no trailing newline (``\Z``): what build accepts (model/values.py)
+NCT_PATTERN = re.compile(r"^NCT\d{8}\Z", re.ASCII)
+DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?\Z", re.ASCII)
+NUMBER_PATTERN = re.compile(r"^-?\d+(\.\d+)?\Z", re.ASCII)
+MESH_ID_PATTERN = re.compile(r"^[A-Z]\d{6,9}\Z", re.ASCII)
+#: the largest count build accepts (xsd:integer as SPARQL stores hold it: 64-bit)
+MAX_COUNT = 2 ** 63 - 1
 UNDATED = "undated"
 
 #: enumeration fields -> the ontology class whose concepts' notations are the API values
@@ -135,6 +139,7 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise DataError(f"{path}.{key} is a {_kind(value)}, expected a string")
+        _check_chars(value, f"{path}.{key}")
         value = value.strip()
         return value or None
 
@@ -143,6 +148,7 @@ class _Reader:
         for n, item in enumerate(self.arr(parent, key, path)):
             if not isinstance(item, str):
                 raise DataError(f"{path}.{key}[{n}] is a {_kind(item)}, expected a string")
+            _check_chars(item, f"{path}.{key}[{n}]")
             if item.strip():
                 out.append(item.strip())
         return out
@@ -151,9 +157,9 @@ class _Reader:
         value = parent.get(key)
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value.strip()) if len(value.strip()) < 20 else MAX_COUNT + 1
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
             raise DataError(f"{path}.{key} is {json.dumps(value)}, expected a count "
                             "(a whole number, 0 or more)")
         return value
@@ -175,7 +181,22 @@ class _Reader:
         if not DATE_PATTERN.match(value):
             raise DataError(f"{path}.{key}: {value!r} is not a date (YYYY, YYYY-MM or "
                             "YYYY-MM-DD)")
+        if len(value) == 10:
+            try:
+                _dt.date.fromisoformat(value)
+            except ValueError:
+                raise DataError(f"{path}.{key}: {value!r} is not a real date") from None
         return value
+
+
+def _check_chars(text: str, where: str) -> None:
+    """Refuse text the loader would refuse once written (``livergraph.model.yamlio``)."""
+    from livergraph.model.yamlio import char_name, forbidden_char
+    bad = forbidden_char(text)
+    if bad is not None:
+        raise DataError(f"{where} holds the control character {char_name(bad)}",
+                        hint="the record cannot be stored as written: XML and RDF exports "
+                             "cannot hold it; correct the registry record or leave it out")
 
 
 # -- small helpers shared by the mapper and the results --------------------------------------

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from livergraph.errors import DataError
+from livergraph.model.yamlio import char_name, forbidden_char
 
 _BREAKS = re.compile(r"\r\n?|<br\s*/?>|</?p\s*/?>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -25,10 +26,17 @@ PLACEHOLDER_DATES = {"1900-01-01", "1899-12-30", "1970-01-01", "9999-12-31"}
 
 def clean(text: str | None) -> str | None:
     """A value as stored: HTML line breaks, CRs and blank lines folded to one newline each,
-    runs of spaces to one space, the ends stripped; None for nothing."""
+    runs of spaces to one space, the ends stripped; None for nothing. Text holding a character
+    the data loader refuses (a control character, a lone surrogate) is a DataError, so that
+    what import writes, build reads."""
     if text is None:
         return None
     text = _BREAKS.sub("\n", text)
+    bad = forbidden_char(text.replace("\t", " ").replace("\r", ""))
+    if bad is not None:
+        raise DataError(f"the text {text[:40]!r} holds the control character {char_name(bad)}",
+                        hint="the record cannot be stored as written (XML and RDF exports "
+                             "cannot hold it): correct it in the export or leave it out")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     out = "\n".join(line for line in lines if line)
     return out or None

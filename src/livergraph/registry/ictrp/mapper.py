@@ -13,15 +13,15 @@ from livergraph.registry.ictrp import fields as F
 from livergraph.registry.ictrp.celltherapy import cell_therapy
 from livergraph.registry.ictrp.parse import FlatRecord
 
-TRIAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{2,80}$")
-EUCTR_ID = re.compile(r"^EUCTR(\d{4}-\d{6}-\d{2})(-[A-Z]{2,3})?$")
-EUDRACT = re.compile(r"(?<![\d-])(\d{4}-\d{6}-\d{2})(?![\d-])")
-NCT = re.compile(r"\bNCT\d{8}\b")
+TRIAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{2,80}\Z")
+EUCTR_ID = re.compile(r"^EUCTR(\d{4}-\d{6}-\d{2})(-[A-Z]{2,3})?\Z", re.ASCII)
+EUDRACT = re.compile(r"(?<![\d-])(\d{4}-\d{6}-\d{2})(?![\d-])", re.ASCII)
+NCT = re.compile(r"\bNCT\d{8}\b", re.ASCII)
 #: ids other registers use, as they appear inside Secondary_ID text
 REGISTRY_ID = re.compile(r"\b(NCT\d{8}|ChiCTR[-A-Z]*\d{6,12}|DRKS\d{8}|ISRCTN\d{8}|"
                          r"ACTRN\d{14}|KCT\d{7}|CTRI/\d{4}/\d{2,3}/\d{6}|IRCT\d+N\d+|"
                          r"jRCT[a-z]?\d{7,10}|UMIN\d{9}|NL-OMON\d+|NTR\d{3,5}|TCTR\d{11}|"
-                         r"PACTR\d{15}|RBR-\w{6,8}|CTIS\d{4}-\d{6}-\d{2}-\d{2})\b")
+                         r"PACTR\d{15}|RBR-\w{6,8}|CTIS\d{4}-\d{6}-\d{2}-\d{2})\b", re.ASCII)
 #: what the history tracks (see registry/history.py)
 UNDATED = "undated"
 TRACKED = ("registryStatusText", "enrollment", "targetSizeText", "startDate",
