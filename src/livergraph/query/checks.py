@@ -120,12 +120,75 @@ def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -
             raise QueryError(f"unknown prefix {shown} at line {line}, column {col}",
                              hint="declare it with PREFIX, or use one of the predeclared "
                                   "prefixes: " + ", ".join(f"{p}:" for p in sorted(prefixes)))
-    if info.service and not allow_service:
-        line, col = info.service
-        raise QueryError(f"SERVICE (a federated query to a remote endpoint) at line {line}, "
-                         f"column {col} is off by default",
-                         hint="pass --allow-service to let the query call remote endpoints")
+    if not allow_service:
+        refuse_service(text, prefixes, info)
     return info
+
+
+_MAY_CALL = re.compile(r"(?i)service|\\[uU]")
+
+
+def service_endpoints(text: str, prefixes: dict[str, str]) -> list[str] | None:
+    """The endpoints a query's SERVICE clauses call, read from its parsed algebra (rdflib's
+    SPARQL parser, which also expands ``\\u`` escapes, so ``SERV\\u0049CE`` is found); a
+    variable endpoint is given as ``?name``. None when the query does not parse there.
+
+    A query without the letters ``service`` and without ``\\u``/``\\U`` escapes cannot hold
+    the keyword, so it is answered without loading the parser (queries stay fast)."""
+    if not _MAY_CALL.search(text):
+        return []
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    try:
+        algebra = translateQuery(parseQuery(text), initNs=prefixes).algebra
+    except Exception:   # pyparsing's ParseException and rdflib's own errors
+        return None
+    found: list[str] = []
+    todo: list[object] = [algebra]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                from rdflib import Variable
+                found.append(f"?{term}" if isinstance(term, Variable) else str(term))
+            todo.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            todo.extend(node.values())
+    return found
+
+
+def offline_sparql() -> None:
+    """Keep rdflib's SPARQL engine from downloading the graphs a query names with ``FROM`` /
+    ``FROM NAMED`` (rdflib's documented ``SPARQL_LOAD_GRAPHS`` switch, on by default): a query
+    here reads the local graph only, and a named graph it asks for must already be there."""
+    import rdflib.plugins.sparql
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def refuse_service(text: str, prefixes: dict[str, str], info: QueryInfo | None = None) -> None:
+    """Raise QueryError when the query would call a remote endpoint with SERVICE (decided on
+    its parsed algebra, not on its text); a query the parser cannot read is refused only when
+    its text may hold the keyword."""
+    endpoints = service_endpoints(text, prefixes)
+    if endpoints == []:
+        return
+    info = info or analyse(text)
+    where = ""
+    if info.service:
+        where = " at line {}, column {}".format(*info.service)
+    if endpoints is None:
+        if not info.service and not re.search(r"\\[uU]", text):
+            return          # the keyword is in strings, IRIs or comments only
+        what = "SERVICE (a federated query to a remote endpoint)"
+    else:
+        what = "SERVICE (a federated query to " + ", ".join(sorted(set(endpoints))) + ")"
+    raise QueryError(f"{what}{where} is off by default: queries here do not call remote "
+                     "endpoints",
+                     hint="pass --allow-service to let the query call remote endpoints")
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
