@@ -192,23 +192,59 @@ def refuse_service(text: str, prefixes: dict[str, str], info: QueryInfo | None =
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
-_QUOTED = re.compile(r'^"(?:[^"\\\n\r]|\\.)*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^\S+)?$')
+_IRI_CHARS = re.compile(r'^https?://[^<>"{}|^`\\\x00-\x20]+$')
 
 
 def sparql_term(value: str, prefixes: dict[str, str]) -> str:
-    """A parameter value as a SPARQL term: ``<iri>``, ``prefix:local`` with a known prefix, an
-    http(s) IRI, a number, ``true``/``false``, a quoted literal, or else a plain string."""
+    """A parameter value as one SPARQL term, written from the parsed term (never the text as
+    given): ``<iri>``, ``prefix:local`` with a known prefix, an http(s) IRI, a number,
+    ``true``/``false``, a quoted literal (``"x"@en``, ``"1"^^xsd:integer``), or else the whole
+    value as a plain string. A value that looks like an IRI or a quoted literal but is not
+    exactly one is refused (QueryError), so no value can change the query's structure."""
+    import pyoxigraph as ox
     value = value.strip()
-    if value.startswith("<") and value.endswith(">") and _TOKENS.fullmatch(value):
-        return value
-    if re.match(r"^https?://\S+$", value) and not re.search(r'[<>"{}|^`\\]', value):
-        return f"<{value}>"
+    if value.startswith(("http://", "https://")):
+        if not _IRI_CHARS.match(value):
+            raise _bad_term(value, "an IRI cannot hold spaces or any of <>\"{}|^`\\")
+        return str(ox.NamedNode(value))
     m = _PNAME.fullmatch(value)
-    if m and m.group("prefix") in prefixes:
-        return value
-    if _NUMBER.match(value) or value in ("true", "false") or _QUOTED.match(value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    looks_like_term = (value.startswith(("<", '"', "'")) or _NUMBER.match(value)
+                       or value in ("true", "false") or (m and m.group("prefix") in prefixes))
+    if not looks_like_term:
+        try:
+            return str(ox.Literal(value))
+        except (TypeError, ValueError) as exc:   # a lone surrogate
+            raise _bad_term(value, str(exc)) from None
+    term = _parse_term(value, prefixes)
+    if not value.startswith(("<", '"', "'")):
+        return value     # a number, boolean or prefixed name, checked above: kept as written
+    return str(term)
+
+
+def _parse_term(value: str, prefixes: dict[str, str]):
+    """The one RDF term ``value`` writes in Turtle (with ``prefixes``), or QueryError."""
+    import pyoxigraph as ox
+    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(prefixes.items())
+                   if _IRI_CHARS.match(iri) or iri.startswith("urn:"))
+    doc = f"{head}<urn:livergraph:s> <urn:livergraph:p> {value}\n."
+    try:
+        quads = list(ox.parse(doc.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError, UnicodeEncodeError) as exc:
+        detail = re.sub(r"\s*\(line \d+\)$", "", " ".join(str(exc).split()).split(": ", 1)[-1])
+        raise _bad_term(value, f"it does not parse as one IRI or literal ({detail[:160]})") \
+            from None
+    terms = [q.object for q in quads]
+    if len(terms) != 1 or not isinstance(terms[0], (ox.NamedNode, ox.Literal)):
+        raise _bad_term(value, "it is not exactly one IRI or literal")
+    return terms[0]
+
+
+def _bad_term(value: str, why: str) -> QueryError:
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    return QueryError(f"--param value {shown!r} is not one SPARQL term: {why}",
+                      hint="give an IRI as <http://...> or prefix:local, a literal as "
+                           "\"text\", \"text\"@en or \"1\"^^xsd:integer; quote the value "
+                           "to bind it as a string")
 
 
 def bind_params(text: str, params: dict[str, str], prefixes: dict[str, str],
