@@ -71,6 +71,9 @@ def load_shapes(shapes_dir: Path) -> tuple[Graph, list[str]]:
 
 
 def _parse_into(g: Graph, path: Path, fmt: str) -> None:
+    from livergraph.io.offline import refuse_remote_references
+    if Path(path).is_file():
+        refuse_remote_references(Path(path), fmt)    # no parser fetches anything
     try:
         with library_warnings():    # ill-typed literals: the SHACL report names them
             g.parse(path, format=fmt)
