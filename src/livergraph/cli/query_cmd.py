@@ -80,7 +80,7 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     from livergraph.io.http import check_timeout
     check_timeout(timeout)
     text, declared = _query_text(query_text, query_file, name,
-                                 paths_for(root) if name else None)
+                                 paths_for(root) if name is not None else None)
     sheet = None           # a spreadsheet-style answer: xlsx, or CSV/TSV/table with labels
     if output is not None and output.suffix.lower() == ".xlsx":
         sheet = "xlsx"
@@ -168,12 +168,8 @@ def _query_text(query_text, query_file, name, paths) -> str:
         nq = find_named(paths.queries, name)
         return nq.text, tuple(p for p, _ in nq.params)
     if query_file is not None:
-        try:
-            text = Path(query_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UnreadableInput(f"cannot read the query file: {exc.__class__.__name__}: "
-                                  f"{getattr(exc, 'strerror', None) or exc}",
-                                  file=str(query_file)) from None
+        from livergraph.io.regular import read_text
+        text = read_text(Path(query_file), "query file")
     elif query_text == "-":
         text = sys.stdin.read()
     else:

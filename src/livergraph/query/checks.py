@@ -101,8 +101,36 @@ def analyse(text: str) -> QueryInfo:
     return info
 
 
+#: brackets ( { [ nested deeper than this are refused before any parser sees the query: the
+#: SPARQL parsers recurse per level, and Oxigraph's overflows its stack (the process dies with
+#: a segmentation fault) somewhere between 2,000 and 5,000 levels
+MAX_NESTING = 256
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of ( { [ in a query, strings, IRIs and comments aside."""
+    depth = deepest = 0
+    for char in skeleton(text):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def check_nesting(text: str) -> None:
+    """QueryError when the query nests brackets deeper than MAX_NESTING."""
+    deepest = nesting(text)
+    if deepest > MAX_NESTING:
+        raise QueryError(f"the query nests brackets {deepest} levels deep; more than "
+                         f"{MAX_NESTING} are refused (the SPARQL parser would run out of stack)",
+                         hint="write the query with fewer nested groups or parentheses")
+
+
 def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -> QueryInfo:
     """Refuse what ``livergraph query`` does not run; return the query's ``QueryInfo``."""
+    check_nesting(text)
     info = analyse(text)
     if info.form == "update":
         raise QueryError(f"SPARQL Update ({info.keyword.upper()}) is refused: the knowledge graph "
