@@ -92,9 +92,23 @@ class ChangeSet:
         return self.added + self.changed + self.removed
 
     def commit(self) -> None:
-        """Apply the staged changes through the journal (nothing with ``dry_run``)."""
+        """Apply the staged changes through the journal (nothing with ``dry_run``). A full disk
+        or a read-only directory is UnreadableInput saying what state data/ is in."""
         if self.dry_run or not self.pending:
             return
+        try:
+            self._commit()
+        except OSError as exc:
+            committed = (journal_dir(self.data_dir) / MANIFEST).exists()
+            raise UnreadableInput(
+                f"could not write into the data directory: {exc.strerror or exc}",
+                file=str(self.data_dir),
+                hint="check the disk has room and the directory (and the one holding it) is "
+                     "writable, then run the import again; " +
+                     ("data/ is unchanged and the next import completes this one" if committed
+                      else "data/ was not changed")) from None
+
+    def _commit(self) -> None:
         journal = journal_dir(self.data_dir)
         if journal.exists():
             shutil.rmtree(journal)
@@ -309,7 +323,14 @@ def locked_import(fn: F) -> F:
         with _flock(data_dir):
             token = _HELD.set(os.path.realpath(data_dir))
             try:
-                note = recover(data_dir)
+                try:
+                    note = recover(data_dir)
+                except OSError as exc:
+                    raise UnreadableInput(
+                        "could not finish the interrupted import in the data directory: "
+                        f"{exc.strerror or exc}", file=str(data_dir),
+                        hint="check the disk has room and the directory is writable, then "
+                             "run the import again") from None
                 result = fn(*args, **kwargs)
             finally:
                 _HELD.reset(token)
