@@ -130,6 +130,13 @@ def check_nesting(text: str) -> None:
 
 def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -> QueryInfo:
     """Refuse what ``livergraph query`` does not run; return the query's ``QueryInfo``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line, col = position(text, exc.start)
+        raise QueryError(f"the query holds a character that is not valid Unicode text (a lone "
+                         f"surrogate, U+{ord(text[exc.start]):04X}) at line {line}, column {col}",
+                         hint="save the query as UTF-8 text") from None
     check_nesting(text)
     info = analyse(text)
     if info.form == "update":
@@ -231,6 +238,11 @@ def sparql_term(value: str, prefixes: dict[str, str]) -> str:
     exactly one is refused (QueryError), so no value can change the query's structure."""
     import pyoxigraph as ox
     value = value.strip()
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad_term(value, "it holds a character that is not valid Unicode text (a lone "
+                               "surrogate)") from None
     if value.startswith(("http://", "https://")):
         if not _IRI_CHARS.match(value):
             raise _bad_term(value, "an IRI cannot hold spaces or any of <>\"{}|^`\\")
