@@ -332,6 +332,10 @@ def cases() -> list[Case]:
     add("stats-top", ("stats", "--top", "-1"), 2, "Invalid value")
     add("export-format", ("export", "--format", "yaml"), 2, "Invalid value")
     add("export-lang", ("export", "--lang", "fr"), 2, "Invalid value")
+    add("surrogate-query", ("query", 'SELECT * WHERE { ?s ?p "\ud800" }'), 2, "lone surrogate")
+    add("surrogate-param", ("query", "SELECT ?s WHERE { ?s lg:status ?status }", "-p",
+                            "status=\ud800"), 2, "lone surrogate")
+    add("surrogate-focus", ("viz", "-o", "h/v.html", "--focus", "NCT\udcff"), 2, "not UTF-8")
     add("unknown-command", ("frobnicate",), 2, "No such command")
     add("unknown-option", ("query", "--frobnicate", "ASK {}"), 2, "No such option")
     add("root-missing", ("query", "--root", "h/no-root", "ASK {}"), 2)
