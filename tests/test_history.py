@@ -90,28 +90,27 @@ def _tree(folder):
 
 
 def test_an_import_killed_after_its_commit_point_is_completed_by_the_next(mini_data, monkeypatch):
-    import os
     import pytest
     from livergraph.registry import common
     reference = mini_data.parent / "reference"
     import shutil
     shutil.copytree(mini_data, reference)
     import_files([FIX / "export-v1.xml"], reference)
-    real_replace, moved = os.replace, []
+    before = _tree(mini_data)
 
-    def dies_after_three(src, dst):
-        if len(moved) == 3:
-            raise KeyboardInterrupt("kill -9")
-        moved.append(dst)
-        real_replace(src, dst)
-    monkeypatch.setattr(common.os, "replace", dies_after_three)
+    def dies(*args):         # killed just before the next data/ is swapped in
+        raise KeyboardInterrupt("kill -9")
+    monkeypatch.setattr(common, "_exchange", dies)
     with pytest.raises(KeyboardInterrupt):
         import_files([FIX / "export-v1.xml"], mini_data)
-    monkeypatch.setattr(common.os, "replace", real_replace)
+    monkeypatch.undo()
     assert (mini_data / "registry" / ".journal" / "manifest.json").exists()
-    assert _tree(mini_data) != _tree(reference)          # half applied
+    assert {k: v for k, v in _tree(mini_data).items()      # never half applied
+            if not k.startswith("registry/.journal/")} == before
+    assert common.sidecar(mini_data).exists()
     assert "completed an interrupted import" in common.recover(mini_data)
     assert _tree(mini_data) == _tree(reference)          # as if never interrupted
+    assert not common.sidecar(mini_data).exists()
     build(ONTOLOGY, mini_data)
 
 

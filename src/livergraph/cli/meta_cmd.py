@@ -77,6 +77,8 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, outcome, ti
     warnings: list[str] = []
     if csv_file is not None:
         from livergraph.evidence.csvinput import read_effects
+        from livergraph.io.regular import require_regular
+        require_regular(csv_file, "CSV file")      # a FIFO or a device would never end
         measure = (measure or "MD").upper()
         studies, yi, vi = read_effects(csv_file, measure)
         groups = None

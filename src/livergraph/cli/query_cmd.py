@@ -96,7 +96,7 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     from livergraph.errors import UnreadableInput
     from livergraph.io.http import check_timeout
     check_timeout(timeout)
-    text, nq = _query_text(query_text, query_file, name, paths_for(root) if name else None)
+    text, nq = _query_text(query_text, query_file, name, paths_for(root) if name is not None else None)
     fmt_given = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
     if output is not None and not fmt_given:
         from livergraph.io.tables import format_for_path
@@ -193,12 +193,8 @@ def _query_text(query_text, query_file, name, paths):
         nq = find_named(paths.queries, name)
         return nq.text, nq
     if query_file is not None:
-        try:
-            text = Path(query_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UnreadableInput(f"cannot read the query file: {exc.__class__.__name__}: "
-                                  f"{getattr(exc, 'strerror', None) or exc}",
-                                  file=str(query_file)) from None
+        from livergraph.io.regular import read_text
+        text = read_text(Path(query_file), "query file")
     elif query_text == "-":
         text = sys.stdin.read()
     else:

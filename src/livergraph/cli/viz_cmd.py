@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -72,6 +73,11 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
     terms such as a condition or a cell type are shown but never walked through. The focus is
     selected and centred in the page.
     """
+    for value in focus:
+        if not _is_text(value):
+            from livergraph.errors import UnreadableInput
+            raise UnreadableInput(f"--focus {value!r} holds bytes that are not UTF-8 text",
+                                  hint="give an NCT number, a record id or a name")
     options = {"lang": lang, "focus": focus, "depth": depth, "query": query,
                "report_link": report_link}
     if graph_file is not None:
@@ -88,7 +94,18 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
         return
     from livergraph.io.atomic import write_atomic
     write_atomic(output, lambda h: h.write(page))
-    click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
+    # a file name that is not UTF-8 (undecodable bytes from the shell) is shown with U+FFFD
+    shown = os.fsencode(str(output)).decode("utf-8", "replace")
+    click.echo(f"wrote {shown}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
                err=False)
     if open_page:
         click.launch(output.resolve().as_uri())
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` is valid Unicode text (no lone surrogates from undecodable bytes)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

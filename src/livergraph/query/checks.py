@@ -101,8 +101,43 @@ def analyse(text: str) -> QueryInfo:
     return info
 
 
+#: brackets ( { [ nested deeper than this are refused before any parser sees the query: the
+#: SPARQL parsers recurse per level, and Oxigraph's overflows its stack (the process dies with
+#: a segmentation fault) somewhere between 2,000 and 5,000 levels
+MAX_NESTING = 256
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of ( { [ in a query, strings, IRIs and comments aside."""
+    depth = deepest = 0
+    for char in skeleton(text):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def check_nesting(text: str) -> None:
+    """QueryError when the query nests brackets deeper than MAX_NESTING."""
+    deepest = nesting(text)
+    if deepest > MAX_NESTING:
+        raise QueryError(f"the query nests brackets {deepest} levels deep; more than "
+                         f"{MAX_NESTING} are refused (the SPARQL parser would run out of stack)",
+                         hint="write the query with fewer nested groups or parentheses")
+
+
 def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -> QueryInfo:
     """Refuse what ``livergraph query`` does not run; return the query's ``QueryInfo``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line, col = position(text, exc.start)
+        raise QueryError(f"the query holds a character that is not valid Unicode text (a lone "
+                         f"surrogate, U+{ord(text[exc.start]):04X}) at line {line}, column {col}",
+                         hint="save the query as UTF-8 text") from None
+    check_nesting(text)
     info = analyse(text)
     if info.form == "update":
         raise QueryError(f"SPARQL Update ({info.keyword.upper()}) is refused: the knowledge graph "
@@ -120,32 +155,136 @@ def check(text: str, prefixes: dict[str, str], *, allow_service: bool = False) -
             raise QueryError(f"unknown prefix {shown} at line {line}, column {col}",
                              hint="declare it with PREFIX, or use one of the predeclared "
                                   "prefixes: " + ", ".join(f"{p}:" for p in sorted(prefixes)))
-    if info.service and not allow_service:
-        line, col = info.service
-        raise QueryError(f"SERVICE (a federated query to a remote endpoint) at line {line}, "
-                         f"column {col} is off by default",
-                         hint="pass --allow-service to let the query call remote endpoints")
+    if not allow_service:
+        refuse_service(text, prefixes, info)
     return info
 
 
+_MAY_CALL = re.compile(r"(?i)service|\\[uU]")
+
+
+def service_endpoints(text: str, prefixes: dict[str, str]) -> list[str] | None:
+    """The endpoints a query's SERVICE clauses call, read from its parsed algebra (rdflib's
+    SPARQL parser, which also expands ``\\u`` escapes, so ``SERV\\u0049CE`` is found); a
+    variable endpoint is given as ``?name``. None when the query does not parse there.
+
+    A query without the letters ``service`` and without ``\\u``/``\\U`` escapes cannot hold
+    the keyword, so it is answered without loading the parser (queries stay fast)."""
+    if not _MAY_CALL.search(text):
+        return []
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    try:
+        algebra = translateQuery(parseQuery(text), initNs=prefixes).algebra
+    except Exception:   # pyparsing's ParseException and rdflib's own errors
+        return None
+    found: list[str] = []
+    todo: list[object] = [algebra]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                from rdflib import Variable
+                found.append(f"?{term}" if isinstance(term, Variable) else str(term))
+            todo.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            todo.extend(node.values())
+    return found
+
+
+def offline_sparql() -> None:
+    """Keep rdflib's SPARQL engine from downloading the graphs a query names with ``FROM`` /
+    ``FROM NAMED`` (rdflib's documented ``SPARQL_LOAD_GRAPHS`` switch, on by default): a query
+    here reads the local graph only, and a named graph it asks for must already be there."""
+    import rdflib.plugins.sparql
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def refuse_service(text: str, prefixes: dict[str, str], info: QueryInfo | None = None) -> None:
+    """Raise QueryError when the query would call a remote endpoint with SERVICE (decided on
+    its parsed algebra, not on its text); a query the parser cannot read is refused only when
+    its text may hold the keyword."""
+    endpoints = service_endpoints(text, prefixes)
+    if endpoints == []:
+        return
+    info = info or analyse(text)
+    where = ""
+    if info.service:
+        where = " at line {}, column {}".format(*info.service)
+    if endpoints is None:
+        if not info.service and not re.search(r"\\[uU]", text):
+            return          # the keyword is in strings, IRIs or comments only
+        what = "SERVICE (a federated query to a remote endpoint)"
+    else:
+        what = "SERVICE (a federated query to " + ", ".join(sorted(set(endpoints))) + ")"
+    raise QueryError(f"{what}{where} is off by default: queries here do not call remote "
+                     "endpoints",
+                     hint="pass --allow-service to let the query call remote endpoints")
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
-_QUOTED = re.compile(r'^"(?:[^"\\\n\r]|\\.)*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^\S+)?$')
+_IRI_CHARS = re.compile(r'^https?://[^<>"{}|^`\\\x00-\x20]+$')
 
 
 def sparql_term(value: str, prefixes: dict[str, str]) -> str:
-    """A parameter value as a SPARQL term: ``<iri>``, ``prefix:local`` with a known prefix, an
-    http(s) IRI, a number, ``true``/``false``, a quoted literal, or else a plain string."""
+    """A parameter value as one SPARQL term, written from the parsed term (never the text as
+    given): ``<iri>``, ``prefix:local`` with a known prefix, an http(s) IRI, a number,
+    ``true``/``false``, a quoted literal (``"x"@en``, ``"1"^^xsd:integer``), or else the whole
+    value as a plain string. A value that looks like an IRI or a quoted literal but is not
+    exactly one is refused (QueryError), so no value can change the query's structure."""
+    import pyoxigraph as ox
     value = value.strip()
-    if value.startswith("<") and value.endswith(">") and _TOKENS.fullmatch(value):
-        return value
-    if re.match(r"^https?://\S+$", value) and not re.search(r'[<>"{}|^`\\]', value):
-        return f"<{value}>"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad_term(value, "it holds a character that is not valid Unicode text (a lone "
+                               "surrogate)") from None
+    if value.startswith(("http://", "https://")):
+        if not _IRI_CHARS.match(value):
+            raise _bad_term(value, "an IRI cannot hold spaces or any of <>\"{}|^`\\")
+        return str(ox.NamedNode(value))
     m = _PNAME.fullmatch(value)
-    if m and m.group("prefix") in prefixes:
-        return value
-    if _NUMBER.match(value) or value in ("true", "false") or _QUOTED.match(value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    looks_like_term = (value.startswith(("<", '"', "'")) or _NUMBER.match(value)
+                       or value in ("true", "false") or (m and m.group("prefix") in prefixes))
+    if not looks_like_term:
+        try:
+            return str(ox.Literal(value))
+        except (TypeError, ValueError) as exc:   # a lone surrogate
+            raise _bad_term(value, str(exc)) from None
+    term = _parse_term(value, prefixes)
+    if not value.startswith(("<", '"', "'")):
+        return value     # a number, boolean or prefixed name, checked above: kept as written
+    return str(term)
+
+
+def _parse_term(value: str, prefixes: dict[str, str]):
+    """The one RDF term ``value`` writes in Turtle (with ``prefixes``), or QueryError."""
+    import pyoxigraph as ox
+    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(prefixes.items())
+                   if _IRI_CHARS.match(iri) or iri.startswith("urn:"))
+    doc = f"{head}<urn:livergraph:s> <urn:livergraph:p> {value}\n."
+    try:
+        quads = list(ox.parse(doc.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError, UnicodeEncodeError) as exc:
+        detail = re.sub(r"\s*\(line \d+\)$", "", " ".join(str(exc).split()).split(": ", 1)[-1])
+        raise _bad_term(value, f"it does not parse as one IRI or literal ({detail[:160]})") \
+            from None
+    terms = [q.object for q in quads]
+    if len(terms) != 1 or not isinstance(terms[0], (ox.NamedNode, ox.Literal)):
+        raise _bad_term(value, "it is not exactly one IRI or literal")
+    return terms[0]
+
+
+def _bad_term(value: str, why: str) -> QueryError:
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    return QueryError(f"--param value {shown!r} is not one SPARQL term: {why}",
+                      hint="give an IRI as <http://...> or prefix:local, a literal as "
+                           "\"text\", \"text\"@en or \"1\"^^xsd:integer; quote the value "
+                           "to bind it as a string")
 
 
 def bind_params(text: str, params: dict[str, str], prefixes: dict[str, str],

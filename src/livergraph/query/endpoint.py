@@ -87,6 +87,7 @@ def _syntax_check(text: str, prefixes: dict[str, str]) -> None:
         pass
 
 
+_NOT_IRIREF = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _NAMES_GRAPHS = re.compile(r"\b(GRAPH|FROM|SERVICE)\b", re.IGNORECASE)
 
 
@@ -191,7 +192,8 @@ def _endpoint_labels(url: str, timeout: float | None):
     """Look labels up on the endpoint, in one query; none when the endpoint cannot say."""
     def lookup(iris: list[str]) -> dict[str, list[tuple[str, str]]]:
         import pyoxigraph as ox
-        values = " ".join(f"<{i}>" for i in iris if ">" not in i and " " not in i)
+        # only IRIs that are IRIREFs as they stand (nothing a server sent can end the term)
+        values = " ".join(f"<{i}>" for i in iris if not _NOT_IRIREF.search(i))
         text = ("SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
                 "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
         try:

@@ -203,7 +203,9 @@ def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout) -> Answe
     from rdflib.namespace import RDFS
 
     from livergraph.query import render as results
+    from livergraph.query.checks import offline_sparql
     graph = _rdflib_graph(graph_path)
+    offline_sparql()
     try:
         res = graph.query(text, initNs=prefixes)
     except Exception as exc:   # pyparsing's ParseException and rdflib's own errors

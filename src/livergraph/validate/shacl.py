@@ -71,6 +71,10 @@ def load_shapes(shapes_dir: Path) -> tuple[Graph, list[str]]:
 
 
 def _parse_into(g: Graph, path: Path, fmt: str) -> None:
+    from livergraph.io.offline import refuse_remote_references
+    from livergraph.io.regular import require_regular
+    require_regular(Path(path), "RDF file")          # a FIFO or device would never end
+    refuse_remote_references(Path(path), fmt)        # no parser fetches anything
     try:
         with library_warnings():    # ill-typed literals: the SHACL report names them
             g.parse(path, format=fmt)
@@ -90,6 +94,9 @@ def read_graph(paths: Iterable[Path], ontology_path: Path) -> Graph:
     from livergraph.model.build import build
     g = Graph()
     for path in map(Path, paths):
+        if "\x00" in str(path):
+            raise UnreadableInput("the file name holds a NUL character", file=repr(str(path)),
+                                  hint="give the file's real name")
         if path.is_dir():
             for t in build(ontology_path, path).graph:
                 g.add(t)

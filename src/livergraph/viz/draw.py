@@ -37,6 +37,16 @@ def construct_subgraph(rdf_graph: Graph, query: str) -> Graph:
     if "\n" not in query and len(query) < 4096 and candidate.suffix == ".rq" \
             and candidate.is_file():
         text = candidate.read_text(encoding="utf-8")
+    from livergraph.query.checks import (QueryError, check_nesting, offline_sparql,
+                                         refuse_service)
+    try:
+        check_nesting(text)
+        refuse_service(text, PREFIXES)
+    except QueryError as exc:
+        raise UnreadableInput(exc.message, hint=exc.hint if "SERVICE" not in exc.message else
+                              "viz --query runs on the local graph only; remove the SERVICE "
+                              "clause") from None
+    offline_sparql()
     try:
         result = rdf_graph.query(text, initNs=PREFIXES)
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for a bad query

@@ -145,6 +145,19 @@ def _query(condition: str | None, intervention: str | None, page_size: int) -> d
     return q
 
 
+def _well_formed(saved: object) -> bool:
+    """Whether a state file holds the state ``fetch`` writes (each field of its type)."""
+    def count(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return (isinstance(saved, dict) and count(saved.get("page"))
+            and isinstance(saved.get("nextPageToken") or "", str)
+            and count(saved.get("studies", 0))
+            and (saved.get("totalCount") is None or count(saved.get("totalCount")))
+            and isinstance(saved.get("complete", False), bool)
+            and isinstance(saved.get("tokens", []), list)
+            and all(isinstance(t, str) for t in saved.get("tokens", [])))
+
+
 def fetch(condition: str | None, intervention: str | None, out_dir: Path, *,
           fetcher: Fetcher | None = None, page_size: int = 100, max_pages: int | None = None,
           restart: bool = False,
@@ -167,15 +180,16 @@ def fetch(condition: str | None, intervention: str | None, out_dir: Path, *,
     if restart:     # the old pages belong to the run being restarted: none may be mixed in
         for old in sorted(out_dir.glob("page-*.json")) if out_dir.is_dir() else []:
             old.unlink()
+        # and so does the state: a restart that fails before its first page must not leave a
+        # state pointing past pages that are gone
+        state_path.unlink(missing_ok=True)
     if state_path.exists() and not restart:
         try:
             saved = json.loads(state_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise UnreadableInput(f"the fetch state file is damaged ({exc})",
                                   file=str(state_path), hint="pass --restart") from None
-        if not isinstance(saved, dict) or not isinstance(saved.get("page", 0), int) or \
-                not isinstance(saved.get("nextPageToken") or "", str) or \
-                not isinstance(saved.get("tokens", []), list):
+        if not _well_formed(saved):
             raise UnreadableInput("the fetch state file is damaged (not the state livergraph "
                                   "writes)", file=str(state_path), hint="pass --restart")
         if saved.get("query") != query:

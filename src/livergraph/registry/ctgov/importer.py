@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 from livergraph.errors import LivergraphError
 
-from livergraph.registry.common import ChangeSet, import_lock, recover
+from livergraph.registry.common import ChangeSet, import_lock, locked_import, recover
 from livergraph.registry.agents import Agent, Agents, load_agents, normalise_name  # noqa: F401
 from livergraph.registry.ctgov.curated import Curated, disagreements, load_curated
 from livergraph.registry.ctgov.mapper import MappedStudy, StudyMapper
@@ -105,6 +105,7 @@ def _version_of(study: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@locked_import
 def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: bool = False,
                  progress: Callable[[int, int], None] | None = None,
                  dry_run: bool = False) -> ImportResult:

@@ -59,6 +59,8 @@ class StudyInput:
 def read_studies(path: Path) -> list[StudyInput]:
     """The studies in one API v2 JSON file, or UnreadableInput naming the file."""
     shown = str(path)
+    from livergraph.io.regular import require_regular
+    require_regular(Path(path), "registry file")     # a FIFO or a device would never end
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -71,6 +73,10 @@ def read_studies(path: Path) -> list[StudyInput]:
         raise UnreadableInput(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                               file=shown, hint="pass ClinicalTrials.gov API v2 JSON: a study "
                                                "or a page of /api/v2/studies") from None
+    except RecursionError:
+        raise UnreadableInput("the JSON is nested too deeply to read", file=shown,
+                              hint="pass ClinicalTrials.gov API v2 JSON: a study or a page of "
+                                   "/api/v2/studies") from None
     if isinstance(content, dict) and "studies" in content:
         studies = content["studies"]
         if not isinstance(studies, list):

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from livergraph.errors import DataError, LivergraphError
-from livergraph.registry.common import (ChangeSet, import_lock, put, recover, snapshot_dir,
-                                        snapshot_record)
+from livergraph.registry.common import (ChangeSet, import_lock, locked_import, put, recover,
+                                        snapshot_dir, snapshot_record)
 from livergraph.registry.ictrp import fields as F
 from livergraph.registry.ictrp.linking import candidates, clusters
 from livergraph.registry.ictrp.mapper import UNDATED, Registration, map_record
@@ -94,6 +94,7 @@ def _vocabulary_terms(data_dir: Path) -> frozenset[str]:
     return frozenset(out)
 
 
+@locked_import
 def import_files(paths: list[Path], data_dir: Path, *, strict: bool = False,
                  dry_run: bool = False, retrieved: str | None = None,
                  progress: Callable[[int, int], None] | None = None) -> ImportResult:

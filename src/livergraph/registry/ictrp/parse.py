@@ -78,6 +78,8 @@ class FlatRecord:
 def read_records(path: Path) -> list[FlatRecord]:
     """The records in one file, or UnreadableInput naming it."""
     shown = str(path)
+    from livergraph.io.regular import require_regular
+    require_regular(Path(path), "registry file")     # a FIFO or a device would never end
     try:
         data = path.read_bytes()
     except FileNotFoundError:
