@@ -11,6 +11,7 @@ from livergraph.model.load import Record
 from livergraph.namespaces import (CTGOV_STUDY, DOI_BASE, PUBMED_BASE, RECORD_SEGMENTS,
                          expand_curie, record_iri)
 from livergraph.model.schema import Property
+from livergraph.model.sources import ARTICLE, source_of_file
 from livergraph.model.records_index import RecordIndex, _Context, _locate, _suggest
 from livergraph.model.values import LG, OWL, PROV, RDF, RDFS, XSD, DURATION_PATTERN, _UNSEEN, \
     RESERVED_KEYS, _holds_records, decimal_lexical, duration_days
@@ -27,13 +28,18 @@ class Builder(RecordIndex):
 
     # -- pass 2: emit --------------------------------------------------------------------------
     def emit_all(self) -> None:
+        """Emit every record's statements, each into the set of the source its file belongs
+        to (``model.sources``): a curated trial and its imported supplement both state it."""
         for iri, (cls, rec) in sorted(self.top.items()):
             ctx = _Context(rec, iri, rec.id, self.locals[iri])
+            self.use_source(source_of_file(rec.file))
             self._emit_top(iri, cls, rec, ctx)
             extra = self.supplements.get(iri)
             if extra is not None and extra[1] is not rec:
                 sctx = _Context(extra[1], iri, rec.id, extra[2], skip=self._covered(rec.data))
+                self.use_source(source_of_file(extra[1].file))
                 self._emit_top(iri, cls, extra[1], sctx)
+        self.use_source(ARTICLE)
 
     def _emit_top(self, iri: URIRef, cls: URIRef, rec: Record, ctx: _Context) -> None:
         try:
@@ -151,7 +157,11 @@ class Builder(RecordIndex):
         issue = dict(entry.issue)
         iid = str(issue.get("id", ""))
         if iid in self.mapping_issues:
-            return self.mapping_issues[iid]
+            iri = self.mapping_issues[iid]
+            if (iri, self.source) not in self._issue_sources:   # stated in each source using it
+                self._issue_sources.add((iri, self.source))
+                self._emit_mapping_issue(iri, entry, target)
+            return iri
         rec = Record(entry.file, {"type": "DataQualityIssue", **issue})
         where = f"entry {entry.index + 1}"
         iid = self._check_id(issue, where)
@@ -160,14 +170,19 @@ class Builder(RecordIndex):
             raise DataError(f"issue id {iid!r} is used twice", file=entry.file, record=where)
         self.mapping_issues[iid] = iri
         self.top[iri] = (LG.DataQualityIssue, rec)
-        ctx = _Context(rec, iri, iid, {})
+        self._issue_sources.add((iri, self.source))
+        self._emit_mapping_issue(iri, entry, target)
+        return iri
+
+    def _emit_mapping_issue(self, iri: URIRef, entry, target: Property) -> None:
+        rec = self.top[iri][1]
+        ctx = _Context(rec, iri, rec.id, {})
         try:
-            self._emit_record(iri, LG.DataQualityIssue, rec.data, ctx, None, iid)
+            self._emit_record(iri, LG.DataQualityIssue, rec.data, ctx, None, rec.id)
         except DataErrors as many:
             raise DataErrors([_locate(e, rec) for e in many.errors]) from None
         self.emit(iri, LG.seedText, Literal(entry.text, lang=entry.lang))
         self.emit(iri, LG.onProperty, target.iri)
-        return iri
 
     # -- values --------------------------------------------------------------------------------
     def resolve(self, value: Any, prop: Property, ctx: _Context, path: str) -> URIRef:
