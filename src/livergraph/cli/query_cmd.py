@@ -12,6 +12,7 @@ from livergraph.cli.options import (
     open_graph,
     output_option,
     paths_for,
+    scope_option,
 )
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld")
@@ -51,12 +52,16 @@ FORMAT_CHOICES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld
 @click.option("--excel", is_flag=True,
               help="CSV for Excel: labels instead of IRIs and a UTF-8 byte-order mark, so "
                    "Chinese text opens correctly. `-o answer.xlsx` writes a real workbook.")
+@scope_option("Which sources to ask: article (the seed article's curated facts), registry (the "
+              "registry imports), all (each source apart: a SELECT's answers stacked under a "
+              "leading source column) or union (every graph as one). Default: the scope a "
+              "named query declares, else union.")
 @graph_source_options
 @click.option("--rebuild", is_flag=True, hidden=True,
               help="Rebuild the published graph first.")
 @click.pass_context
 def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeout, allow_service,
-            endpoint, engine, columns, ids, excel, root, data_dir, build_dir, no_rebuild,
+            endpoint, engine, columns, ids, excel, scope, root, data_dir, build_dir, no_rebuild,
             rebuild):
     """Ask the knowledge graph a question in SPARQL.
 
@@ -81,6 +86,8 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     check_timeout(timeout)
     text, declared = _query_text(query_text, query_file, name,
                                  paths_for(root) if name else None)
+    from livergraph.publish.scopes import declared_scope
+    scope = scope or (declared_scope(text, name) if name else None)
     sheet = None           # a spreadsheet-style answer: xlsx, or CSV/TSV/table with labels
     if output is not None and output.suffix.lower() == ".xlsx":
         sheet = "xlsx"
@@ -101,6 +108,10 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     if params:
         from livergraph.query.engine import parse_param_options
         bound = parse_param_options(params)
+    if endpoint and scope not in (None, "union"):
+        from livergraph.errors import UnreadableInput
+        raise UnreadableInput(f"--scope {scope} applies to the local graph, not to --endpoint",
+                              hint="leave out --scope (or --endpoint)")
     if endpoint:
         from livergraph.namespaces import PREFIXES
         from livergraph.query.endpoint import run_endpoint
@@ -112,12 +123,13 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     elif sheet is not None:
         kg = open_graph(root, data_dir, build_dir, no_rebuild, rebuild=rebuild)
         _write_sheet(kg, text, bound, declared, sheet, lang=lang, ids=ids, excel=excel,
-                     columns=columns, output=output)
+                     columns=columns, output=output, scope=scope)
         return
     else:
         kg = open_graph(root, data_dir, build_dir, no_rebuild, rebuild=rebuild)
         answer = kg.answer(text, fmt=fmt, lang=lang, params=bound, declared=declared,
-                           engine=engine, allow_service=allow_service, timeout=timeout)
+                           engine=engine, allow_service=allow_service, timeout=timeout,
+                           scope=scope)
     if output is not None:
         from livergraph.io.atomic import write_atomic
         write_atomic(output, lambda h: h.write(answer.data.decode("utf-8")))
@@ -127,14 +139,15 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
         ctx.exit(1)
 
 
-def _write_sheet(kg, text, bound, declared, sheet, *, lang, ids, excel, columns, output):
+def _write_sheet(kg, text, bound, declared, sheet, *, lang, ids, excel, columns, output,
+                 scope=None):
     """A SELECT answer with labels, as .xlsx, CSV/TSV (BOM with --excel) or a fitted table."""
     from livergraph.errors import UnreadableInput
     from livergraph.query.checks import bind_params
     from livergraph.query.sheets import display, sheet_bytes
     if bound:
         text = bind_params(text, bound, kg.prefixes, declared)
-    rows = kg.query(text)
+    rows = kg.query(text, scope=scope)
     if getattr(rows, "boolean", None) is not None or not rows.columns:
         raise UnreadableInput("a spreadsheet needs a SELECT query",
                               hint="leave out -o FILE.xlsx, --excel, --columns and --ids")

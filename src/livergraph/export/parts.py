@@ -97,11 +97,25 @@ class Parts:
 
     def scoped(self, sources: Iterable[str]) -> Parts:
         """These parts with only the statements of ``sources`` (and what was inferred about
-        them); the ontology and the description are kept."""
+        them) and the ontology; the description keeps the subsets of those sources, and its
+        triple count counts what is kept."""
+        from livergraph.model.description import VOID, set_triple_count
         wanted = set(sources)
-        return Parts(self.version, self.description, self.ontology,
+        kept = Parts(self.version, Graph(), self.ontology,
                      {s: g for s, g in self.sources.items() if s in wanted},
                      {s: g for s, g in self.inferred_by.items() if s in wanted})
+        dropped = {self.graph_name(graph_path(s)) for s in self.sources if s not in wanted}
+        for t in self.description:
+            if t[0] not in dropped and not (t[1] == VOID.subset and t[2] in dropped):
+                kept.description.add(t)
+        set_triple_count(kept.description,
+                         len(kept.description) + sum(len(g) for _, g in kept.named()))
+        return kept
+
+    def graph(self) -> Graph:
+        """The ontology, every source's statements and what was inferred about them, as one
+        graph (the description left out)."""
+        return _union([self.ontology, *self.sources.values(), *self.inferred_by.values()])
 
 
 def _ordered(graphs: dict[str, Graph]) -> list[str]:

@@ -89,20 +89,73 @@ def format_for_output(path: Path, text: str) -> str | None:
 
 def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str = "table",
               lang: str = "en", engine: str = "oxigraph", allow_service: bool = False,
-              timeout: float | None = None) -> Answer:
+              timeout: float | None = None, graphs: list[str] | None = None,
+              stacked: list[tuple[str, list[str]]] | None = None) -> Answer:
     """Answer ``text`` on the graph at ``graph_path`` in ``fmt``: an Oxigraph store directory
-    (the cache's, opened read-only in milliseconds) or an N-Triples file (parsed into memory)."""
+    (the cache's, opened read-only in milliseconds) or an N-Triples file (parsed into memory).
+
+    The query's default graph is the union of every graph, or the named ``graphs`` (a scope:
+    ``livergraph.publish.scopes``); with ``stacked`` (``[(source, graphs)]``) a SELECT runs
+    once per source and the answers are stacked under a leading ``source`` column."""
     info = check(text, prefixes, allow_service=allow_service)
     fmt = check_format(info.form, fmt)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint="use one of " + ", ".join(ENGINES))
-    args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine)
+    if stacked is not None and info.form != "select":
+        raise QueryError(f"--scope all stacks the answers of a SELECT per source; a "
+                         f"{info.form.upper()} query has no rows to stack",
+                         hint="use --scope union (every source as one graph), article or "
+                              "registry")
+    if engine == "rdflib" and (graphs is not None or stacked is not None):
+        raise QueryError("the rdflib engine answers over the union of every graph only",
+                         hint="leave out --scope, or use the oxigraph engine")
+    args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine, graphs, stacked)
     if timeout is None:
         return _answer(*args)
     return call_with_timeout(_answer, args, timeout)
 
 
-def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
+def query_store(store: Any, text: str, prefixes: dict[str, str],
+                graphs: list[str] | None = None,
+                stacked: list[tuple[str, list[str]]] | None = None) -> Any:
+    """Run ``text`` on a pyoxigraph store over the union of every graph, over the named
+    ``graphs``, or once per source of ``stacked`` (see ``run_local``)."""
+    import pyoxigraph as ox
+    if stacked is not None:
+        return _stacked(store, text, prefixes, stacked)
+    if graphs is None:
+        # the published store keeps the ontology, each source and the inferred statements
+        # in named graphs: a query without GRAPH sees them all
+        return store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
+    return store.query(text, prefixes=prefixes,
+                       default_graph=[ox.NamedNode(g) for g in graphs])
+
+
+def _stacked(store: Any, text: str, prefixes: dict[str, str],
+             stacked: list[tuple[str, list[str]]]) -> Any:
+    """One SELECT per source, stacked: the ``source`` column first, then the query's."""
+    import json
+
+    import pyoxigraph as ox
+
+    from livergraph.publish.scopes import SOURCE_COLUMN
+    names: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for source, graphs in stacked:
+        result = store.query(text, prefixes=prefixes,
+                             default_graph=[ox.NamedNode(g) for g in graphs])
+        doc = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+        names += [v for v in doc["head"]["vars"] if v not in names]
+        rows += [(source, b) for b in doc["results"]["bindings"]]
+    column = SOURCE_COLUMN if SOURCE_COLUMN not in names else "graphSource"
+    bindings = [{column: {"type": "literal", "value": source}, **b} for source, b in rows]
+    doc = {"head": {"vars": [column, *names]}, "results": {"bindings": bindings}}
+    return ox.parse_query_results(json.dumps(doc).encode("utf-8"),
+                                  format=ox.QueryResultsFormat.JSON)
+
+
+def _answer(text, graph_path, prefixes, form, fmt, lang, engine, graphs=None,
+            stacked=None) -> Answer:
     if engine == "rdflib":
         return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang)
     import pyoxigraph as ox
@@ -110,9 +163,7 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine) -> Answer:
     from livergraph.query import render as results
     store = open_store(graph_path)
     try:
-        # the published store keeps the ontology, data and inferred statements in named
-        # graphs: a query without GRAPH sees them all
-        result = store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
+        result = query_store(store, text, prefixes, graphs, stacked)
     except SyntaxError as exc:
         raise syntax_error(str(exc), text) from None
     except OSError as exc:

@@ -22,6 +22,7 @@ class NamedQuery:
 
 
 _PARAM = re.compile(r"^#\s*param:\s*(?P<body>.*)$")
+_SCOPE = re.compile(r"^#\s*scope:")
 
 
 def parse_named(path: Path) -> NamedQuery:
@@ -42,6 +43,8 @@ def parse_named(path: Path) -> NamedQuery:
         header = header[1:]
     for line in header:
         m = _PARAM.match(line)
+        if _SCOPE.match(line):     # the scope it runs in (livergraph.publish.scopes)
+            continue
         if m:
             has_param = True
             body = m.group("body").strip()

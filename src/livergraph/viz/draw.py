@@ -59,14 +59,22 @@ def select_nodes(projection: Projection, subgraph: Graph) -> set[str]:
 
 
 def draw(rdf_graph: Graph, *, lang: str = "en", focus: Iterable[str] = (), depth: int = 2,
-         query: str | None = None, report_link: str | None = None) -> Drawing:
+         query: str | None = None, report_link: str | None = None,
+         sources: dict[str, list[str]] | None = None) -> Drawing:
     """The page of ``rdf_graph``'s network: only what ``query`` (a CONSTRUCT) mentions, only
     the ``depth``-hop neighbourhood of ``focus`` (NCT numbers, CURIEs, IRIs or exact labels;
-    see :mod:`livergraph.viz.focus` for what a hop is), with a link to ``report_link``."""
+    see :mod:`livergraph.viz.focus` for what a hop is), with a link to ``report_link``.
+    ``sources`` (record IRI -> the sources stating it) adds a "source graph" line to each
+    node's panel."""
     from livergraph.errors import DataError, UnreadableInput
 
     projection = project(rdf_graph, lang)
     G = projection.graph
+    if sources:
+        word = "來源圖" if lang.startswith("zh") else "source graph"
+        for node, data in G.nodes(data=True):
+            if node in sources:
+                data.setdefault("facts", []).append((word, ", ".join(sources[node])))
     heading = "livergraph"
     if query:
         chosen = select_nodes(projection, construct_subgraph(rdf_graph, query))
