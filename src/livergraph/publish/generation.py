@@ -80,6 +80,9 @@ def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[st
                   sources=checked.result.sources)
     total = total_quads(parts)
     set_triple_count(parts.description, total)
+    for t in parts.description:      # the source graphs' description: in the Turtle too
+        graph.add(t)
+    set_triple_count(graph, total)
     with open(target / TURTLE, "w", encoding="utf-8", newline="\n") as handle:
         write_turtle(graph, handle, EXPORT_PREFIXES)
     with open(target / NQUADS, "w", encoding="utf-8", newline="\n") as handle:
