@@ -126,6 +126,20 @@ def test_a_curated_trial_with_an_imported_supplement_is_in_both_graphs(three):
     assert not set(article.objects(TRIAL, LG.meshTerm))
 
 
+def test_imported_statuses_are_dated_by_their_retrieval(three):
+    _, _, kg = three
+    ictrp = kg.parts().sources["ictrp"]
+    dated = {str(s).rsplit("/", 2)[-2] + "/" + str(s).rsplit("/", 1)[1]: str(o)
+             for s, o in ictrp.subject_objects(LG.statusAsOf)}
+    assert dated["registration/ChiCTR2100099001"] == "2021-07-15"     # the export's date
+    assert dated["trial/NCT09990001"] == "2021-07-15"
+    assert all(date == "2021-07-15" for date in dated.values()) and len(dated) == 7
+    assert set(ictrp.subjects(LG.statusAsOf, None)) <= set(ictrp.subjects(LG.status, None))
+    # a curated status is the article's, never dated by an import
+    article = kg.parts().sources["article"]
+    assert not {str(o) for o in article.objects(None, LG.statusAsOf)} & {"2021-07-15"}
+
+
 def test_the_description_describes_each_source_graph(three):
     _, _, kg = three
     parts = kg.parts()

@@ -114,6 +114,9 @@ class Builder(RecordIndex):
                 self.emit(iri, PROV.wasDerivedFrom, src)
         if parent is not None and cls == LG.DataQualityIssue and "about" not in data:
             self.emit(iri, LG.about, parent)
+        if parent is None and self.source != ARTICLE and "status" in data and \
+                "statusAsOf" not in data:
+            self._status_as_of(iri, ctx)
         if self.is_subclass(cls, LG.Trial):
             nct = data.get("nctId")
             if nct:
@@ -135,6 +138,22 @@ class Builder(RecordIndex):
             if target.key in data:
                 continue  # stated explicitly: the as-written text is kept as is
             self._apply_mapping(iri, data[key], target, ctx, path)
+
+    def _status_as_of(self, iri: URIRef, ctx: _Context) -> None:
+        """An imported trial's status is as of the retrieval date of the record version it
+        was read from (its ``source``), when the import recorded one (``lg:statusAsOf``; the
+        article's statuses carry the seed's snapshot date): seed and registry statuses
+        coexist, each dated."""
+        nested = {target: lid for lid, (target, _) in ctx.locals.items()}
+        for version in ctx.sources.get(iri, ()):
+            found = self.top.get(version)
+            if found is not None:
+                retrieved = found[1].data.get("retrievedOn")
+            else:     # a version nested in the same record
+                retrieved = _nested_value(ctx.record.data, nested.get(version), "retrievedOn")
+            if retrieved:
+                self.emit(iri, LG.statusAsOf, Literal(str(retrieved), datatype=XSD.date))
+                return
 
     def _apply_mapping(self, iri: URIRef, written: Any, target: Property, ctx: _Context,
                        path: str) -> None:
@@ -268,3 +287,17 @@ class Builder(RecordIndex):
             raise DataError(f"{prop.key!r} expects a {prop.range.split('#')[-1]}, but {value!r} "
                             f"is a {cls.split('#')[-1]}", record=path)
 
+
+def _nested_value(data: dict, lid: str | None, key: str) -> Any:
+    """``key`` of the record nested (at any depth) in ``data`` whose local id is ``lid``."""
+    if lid is None:
+        return None
+    for value in data.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                if str(item.get("id")) == lid:
+                    return item.get(key)
+                found = _nested_value(item, lid, key)
+                if found is not None:
+                    return found
+    return None
