@@ -154,8 +154,10 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
-        """The published Oxigraph store, opened read-only. The ontology, data and inferred
-        statements are in named graphs; pass ``use_default_graph_as_union=True`` to queries."""
+        """The published Oxigraph store, opened read-only. The ontology, each source's
+        statements and the inferred ones are in named graphs (``livergraph.export.parts``);
+        pass ``use_default_graph_as_union=True`` to queries, or ``default_graph`` (see
+        ``scope_graphs``)."""
         if self._store is None:
             import pyoxigraph as ox
             self._store = ox.Store.read_only(str(self.published.store_path))

@@ -19,8 +19,8 @@ from livergraph.io.formats import EXPORT_FORMATS
 @click.command("export")
 @format_option(EXPORT_FORMATS, "turtle",
                "turtle (ttl), nt (N-Triples), json-ld (jsonld: JSON-LD with the livergraph "
-               "@context), trig and nquads (the ontology, the data and inferred statements in "
-               "named graphs, the dataset description in the default graph), xml (RDF/XML); "
+               "@context), trig and nquads (the ontology, each source's statements and what was "
+               "inferred about them in named graphs, the dataset description in the default graph), xml (RDF/XML); "
                "graphml and gexf write the network view for Gephi, Cytoscape or yEd; context "
                "writes the JSON-LD @context generated from the ontology.")
 @output_option("default: standard output")
