@@ -248,6 +248,15 @@ def test_cli_query_scope_all_shows_each_source_in_a_column(three):
     assert ask.exit_code == 2 and "stacks the answers of a SELECT" in ask.output
 
 
+def test_both_engines_give_the_same_scoped_answers(three):
+    for scope in ("article", "registry", "all", "union"):
+        answers = [run("query", "--name", "headline-counts", "--scope", scope, "--format", "csv",
+                       "--engine", engine, *where(three)) for engine in ("oxigraph", "rdflib")]
+        assert all(a.exit_code == 0 for a in answers), answers[1].output
+        assert sorted(answers[0].output.splitlines()) == sorted(answers[1].output.splitlines())
+        assert len(answers[0].output.splitlines()) == {"all": 13}.get(scope, 5)
+
+
 def test_a_wrong_scope_is_refused_with_the_scopes(three):
     for command in (["query", COUNT_TRIALS], ["stats"], ["viz", "-o", "-"],
                     ["export", "--format", "nt"], ["effects"]):

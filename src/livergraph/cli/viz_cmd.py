@@ -30,12 +30,13 @@ def graph_options(f):
 def load_graph(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
     """The RDF graph: parsed from --graph, else the published build's (rebuilt when stale),
     narrowed to the sources of --scope."""
-    return load_scoped(root, data_dir, graph_file, build_dir, no_rebuild)[0]
+    return load_scoped(root, data_dir, graph_file, build_dir, no_rebuild, sources=False)[0]
 
 
-def load_scoped(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
-    """(the graph of ``load_graph``, record IRI -> its sources when the build has more than
-    one source, else None)."""
+def load_scoped(root, data_dir, graph_file, build_dir=None, no_rebuild=False, *,
+                sources=True):
+    """(the graph of ``load_graph``, record IRI -> its sources when asked for and the build
+    has more than one source, else None)."""
     scope = current_scope()
     if graph_file is not None:
         from rdflib import Graph
@@ -54,8 +55,8 @@ def load_scoped(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
             raise UnreadableInput(f"not readable as Turtle: {exc}", file=str(graph_file),
                                   hint="pass a file written by `livergraph build`") from None
     kg = open_graph(root, data_dir, build_dir, no_rebuild)
-    sources = kg.sources_of() if len(kg.manifest.get("sources", {})) > 1 else None
-    return kg.graph_for(scope), sources
+    several = sources and len(kg.manifest.get("sources", {})) > 1
+    return kg.graph_for(scope), kg.sources_of() if several else None
 
 
 @click.command("viz")

@@ -59,6 +59,18 @@ def sources_manifest(parts: Any) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _shared(parts: Any) -> int:
+    """How many data statements are in more than one source graph (a curated trial and its
+    imported supplement both state ``trial:NCT… a lg:Trial``)."""
+    graphs = [g for g in parts.sources.values() if len(g)]
+    if len(graphs) < 2:
+        return 0
+    distinct: set[Any] = set()
+    for g in graphs:
+        distinct.update(g)
+    return sum(len(g) for g in graphs) - len(distinct)
+
+
 def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[str, Any], *,
                       validate: bool, reason: bool) -> dict[str, Any]:
     """Write the graph, its store and its validation report into ``target``; the manifest."""
@@ -110,6 +122,7 @@ def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[st
               "ontology": len(parts.ontology),
               "data": sum(len(g) for g in parts.sources.values()),
               "inferred": sum(len(g) for g in parts.inferred_by.values()),
+              "shared": _shared(parts),
               **{f"graph:{path}": len(g) for path, g in
                  ((parts.graph_names()[str(name)], g) for name, g in parts.named())}}
     return {

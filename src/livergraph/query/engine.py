@@ -106,9 +106,6 @@ def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str
                          f"{info.form.upper()} query has no rows to stack",
                          hint="use --scope union (every source as one graph), article or "
                               "registry")
-    if engine == "rdflib" and (graphs is not None or stacked is not None):
-        raise QueryError("the rdflib engine answers over the union of every graph only",
-                         hint="leave out --scope, or use the oxigraph engine")
     args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine, graphs, stacked)
     if timeout is None:
         return _answer(*args)
@@ -157,7 +154,7 @@ def _stacked(store: Any, text: str, prefixes: dict[str, str],
 def _answer(text, graph_path, prefixes, form, fmt, lang, engine, graphs=None,
             stacked=None) -> Answer:
     if engine == "rdflib":
-        return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang)
+        return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, graphs, stacked)
     import pyoxigraph as ox
 
     from livergraph.query import render as results
@@ -217,35 +214,41 @@ def _store_labels(store):
     return lambda iris: labels_for(store, iris)
 
 
-def _rdflib_graph(path: str):
+def _rdflib_graph(path: str, graphs: list[str] | None = None):
     """The graph parsed by rdflib, kept for the process (it is read-only): the published
-    Turtle beside a build's store directory, or an N-Triples / N-Quads / Turtle file."""
+    Turtle beside a build's store directory, or an N-Triples / N-Quads / Turtle file. With
+    ``graphs``, the union of those named graphs of the build's N-Quads."""
     import os
-    if os.path.isdir(path) and os.path.isfile(os.path.join(os.path.dirname(path),
-                                                           "livergraph.ttl")):
-        path = os.path.join(os.path.dirname(path), "livergraph.ttl")
+    beside = os.path.dirname(path) if os.path.isdir(path) else None
+    if graphs is not None and beside and os.path.isfile(os.path.join(beside, "livergraph.nq")):
+        from rdflib import Graph
+        dataset = _rdflib_graph(os.path.join(beside, "livergraph.nq"))
+        key = ("scoped", id(dataset), tuple(graphs))
+        if key not in _RDFLIB_GRAPHS:
+            from rdflib import URIRef
+            union = Graph()
+            for name in graphs:
+                for t in dataset.graph(URIRef(name)):
+                    union.add(t)
+            _RDFLIB_GRAPHS[key] = union
+        return _RDFLIB_GRAPHS[key]
+    if beside and os.path.isfile(os.path.join(beside, "livergraph.ttl")):
+        path = os.path.join(beside, "livergraph.ttl")
     st = os.stat(path)
     key = (str(path), st.st_mtime_ns, st.st_size)
-    if _RDFLIB_GRAPHS.get("key") != key:
+    if _RDFLIB_GRAPHS.get(str(path), (None,))[0] != key:
         from rdflib import Dataset, Graph
         fmt = {".ttl": "turtle", ".nq": "nquads"}.get(Path(path).suffix, "nt")
         graph = Dataset(default_union=True) if fmt == "nquads" else Graph()
         graph.parse(path, format=fmt)
-        _RDFLIB_GRAPHS.update(key=key, graph=graph)
-    return _RDFLIB_GRAPHS["graph"]
+        _RDFLIB_GRAPHS[str(path)] = (key, graph)
+    return _RDFLIB_GRAPHS[str(path)][1]
 
 
 _RDFLIB_GRAPHS: dict = {}
 
 
-def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang) -> Answer:
-    """The same answer through rdflib's SPARQL engine (slower; for cross-checking)."""
-    import pyoxigraph as ox
-    from rdflib import URIRef
-    from rdflib.namespace import RDFS
-
-    from livergraph.query import render as results
-    graph = _rdflib_graph(graph_path)
+def _rdflib_query(graph, text, prefixes) -> bytes:
     try:
         res = graph.query(text, initNs=prefixes)
     except Exception as exc:   # pyparsing's ParseException and rdflib's own errors
@@ -254,12 +257,43 @@ def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang) -> Answer:
         if line is not None or "Expected" in str(exc):
             raise syntax_error(str(msg), text, line, col) from None
         raise QueryError(f"the query failed: {exc}") from None
-    if graph_form(form):
-        nt = res.graph.serialize(format="nt", encoding="utf-8")
-        triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
-        return Answer(form, results.render_triples(triples, fmt, prefixes))
-    parsed = ox.parse_query_results(res.serialize(format="json"),
-                                    format=ox.QueryResultsFormat.JSON)
+    return res
+
+
+def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, graphs=None,
+                   stacked=None) -> Answer:
+    """The same answer through rdflib's SPARQL engine (slower; for cross-checking)."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+    from rdflib.namespace import RDFS
+
+    from livergraph.query import render as results
+    graph = _rdflib_graph(graph_path)
+    if stacked is not None:
+        import json
+
+        from livergraph.publish.scopes import SOURCE_COLUMN
+        names: list[str] = []
+        rows: list = []
+        for source, source_graphs in stacked:
+            res = _rdflib_query(_rdflib_graph(graph_path, source_graphs), text, prefixes)
+            doc = json.loads(res.serialize(format="json"))
+            names += [v for v in doc["head"]["vars"] if v not in names]
+            rows += [(source, b) for b in doc["results"]["bindings"]]
+        column = SOURCE_COLUMN if SOURCE_COLUMN not in names else "graphSource"
+        doc = {"head": {"vars": [column, *names]},
+               "results": {"bindings": [{column: {"type": "literal", "value": source}, **b}
+                                        for source, b in rows]}}
+        parsed = ox.parse_query_results(json.dumps(doc).encode("utf-8"),
+                                        format=ox.QueryResultsFormat.JSON)
+    else:
+        res = _rdflib_query(_rdflib_graph(graph_path, graphs), text, prefixes)
+        if graph_form(form):
+            nt = res.graph.serialize(format="nt", encoding="utf-8")
+            triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+            return Answer(form, results.render_triples(triples, fmt, prefixes))
+        parsed = ox.parse_query_results(res.serialize(format="json"),
+                                        format=ox.QueryResultsFormat.JSON)
     if form == "ask":
         return Answer(form, results.render_boolean(bool(parsed), parsed, fmt), bool(parsed))
 
