@@ -87,7 +87,7 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     text, declared = _query_text(query_text, query_file, name,
                                  paths_for(root) if name else None)
     from livergraph.publish.scopes import declared_scope
-    scope = scope or (declared_scope(text, name) if name else None)
+    given, scope = scope, scope or (declared_scope(text, name) if name else None)
     sheet = None           # a spreadsheet-style answer: xlsx, or CSV/TSV/table with labels
     if output is not None and output.suffix.lower() == ".xlsx":
         sheet = "xlsx"
@@ -108,9 +108,9 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     if params:
         from livergraph.query.engine import parse_param_options
         bound = parse_param_options(params)
-    if endpoint and scope not in (None, "union"):
+    if endpoint and given not in (None, "union"):   # a named query's own scope: ignored
         from livergraph.errors import UnreadableInput
-        raise UnreadableInput(f"--scope {scope} applies to the local graph, not to --endpoint",
+        raise UnreadableInput(f"--scope {given} applies to the local graph, not to --endpoint",
                               hint="leave out --scope (or --endpoint)")
     if endpoint:
         from livergraph.namespaces import PREFIXES
