@@ -222,8 +222,8 @@ class KnowledgeGraph:
         return self._run(text, scope, info.form)
 
     def _run(self, text: str, scope: str | None, form: str | None) -> Rows:
-        from livergraph.query.checks import syntax_error
-        from livergraph.query.engine import QueryError, query_store
+        from livergraph.query.checks import QueryError, syntax_error
+        from livergraph.query.engine import query_store
         graphs, stacked = self.scope_graphs(scope)
         if stacked is not None and form != "select":
             raise QueryError(f"scope 'all' stacks the rows of a SELECT per source; a "

@@ -21,7 +21,8 @@ term); else the article.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, URIRef
@@ -30,6 +31,9 @@ from rdflib.namespace import RDF
 from livergraph.model.description import describe_sources, graph_iri, is_description_subject
 from livergraph.model.sources import ARTICLE, SOURCES, graph_path, inferred_path
 from livergraph.namespaces import LG
+
+#: a statement (subject, predicate, object)
+Triple = tuple[Any, Any, Any]
 
 
 @dataclass
@@ -131,7 +135,7 @@ def _union(graphs: list[Graph]) -> Graph:
 
 
 def split(graph: Graph, ontology: Graph, *, version: str, inferred: Graph | None = None,
-          sources: dict[str, set[tuple]] | None = None) -> Parts:
+          sources: dict[str, set[Triple]] | None = None) -> Parts:
     """Split a built ``graph`` into the description (nodes typed void:Dataset / dcat:Dataset),
     the ontology (statements of ``ontology``; blank nodes occur only in its axioms), the
     inferred statements (the reasoner's, marked ``?x lg:inferredType C``: that statement and
@@ -143,13 +147,13 @@ def split(graph: Graph, ontology: Graph, *, version: str, inferred: Graph | None
     parts = Parts(version)
     onto = {t for t in ontology if not any(isinstance(x, BNode) for x in t)}
     described = {s for s in graph.subjects(RDF.type, None) if is_description_subject(graph, s)}
-    marked = set()      # the reasoner's types: (x lg:inferredType C) and (x rdf:type C)
+    marked: set[Triple] = set()      # the reasoner's types: (x lg:inferredType C) and (x rdf:type C)
     for x, _, c in graph.triples((None, LG.inferredType, None)):
         marked |= {(x, LG.inferredType, c), (x, RDF.type, c)}
     from livergraph.reason.alignments import entailed_all
     marked |= entailed_all(graph, ontology)   # schema.org / PROV statements the alignments entail
-    data: list[tuple] = []
-    inferences: list[tuple] = []
+    data: list[Triple] = []
+    inferences: list[Triple] = []
     for t in graph:
         if t[0] in described:
             parts.description.add(t)
@@ -173,20 +177,20 @@ def split(graph: Graph, ontology: Graph, *, version: str, inferred: Graph | None
     return parts
 
 
-def _fill(graph: Graph, triples: list[tuple]) -> None:
+def _fill(graph: Graph, triples: list[Triple]) -> None:
     graph.addN((s, p, o, graph) for s, p, o in triples)
 
 
-def _attribute(parts: Parts, data: list[tuple], inferences: list[tuple],
-               sources: dict[str, set[tuple]]) -> None:
+def _attribute(parts: Parts, data: list[Triple], inferences: list[Triple],
+               sources: dict[str, set[Triple]]) -> None:
     """Place each statement in the graphs of its sources (see the module docstring)."""
     names = _ordered({s: Graph() for s in sources})
-    of_subject: dict = {}
+    of_subject: dict[Any, set[str]] = {}
     for name in names:
         for s, _, _ in sources[name]:
             of_subject.setdefault(s, set()).add(name)
-    by_source: dict[str, list[tuple]] = {name: [] for name in names}
-    leftovers: list[tuple] = []
+    by_source: dict[str, list[Triple]] = {name: [] for name in names}
+    leftovers: list[Triple] = []
     for t in data:
         found = [name for name in names if t in sources[name]]
         for name in found:
@@ -197,7 +201,7 @@ def _attribute(parts: Parts, data: list[tuple], inferences: list[tuple],
     for t in leftovers:
         for name in resolve(t[0]):
             by_source[name].append(t)
-    inferred_by: dict[str, list[tuple]] = {}
+    inferred_by: dict[str, list[Triple]] = {}
     for t in inferences:
         for name in resolve(t[0]):
             inferred_by.setdefault(name, []).append(t)
@@ -207,15 +211,15 @@ def _attribute(parts: Parts, data: list[tuple], inferences: list[tuple],
         _fill(parts.inferred_of(name), triples)
 
 
-def _resolver(of_subject: dict, extra: list[tuple], sources: dict[str, set[tuple]],
-              names: list[str]):
+def _resolver(of_subject: dict[Any, set[str]], extra: list[Triple],
+              sources: dict[str, set[Triple]], names: list[str]) -> Callable[[Any], list[str]]:
     """subject -> the sources its statements go to, for statements no record emitted."""
     pending = {t[0] for t in extra if t[0] not in of_subject}
-    links: dict = {}          # unresolved subject -> IRIs it links to
+    links: dict[Any, set[Any]] = {}     # unresolved subject -> IRIs it links to
     for s, _, o in extra:
         if s in pending and isinstance(o, URIRef):
             links.setdefault(s, set()).add(o)
-    resolved: dict = {}
+    resolved: dict[Any, set[str]] = {}
     changed = True
     while changed and pending:    # derived nodes may link to derived nodes
         changed = False
@@ -234,7 +238,7 @@ def _resolver(of_subject: dict, extra: list[tuple], sources: dict[str, set[tuple
                     resolved.setdefault(o, set()).add(name)
     default = {ARTICLE}
 
-    def resolve(subject) -> list[str]:
+    def resolve(subject: Any) -> list[str]:
         found = of_subject.get(subject) or resolved.get(subject) or default
         return [n for n in names if n in found] or [ARTICLE]
     return resolve

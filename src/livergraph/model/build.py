@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -41,7 +42,7 @@ class BuildResult:
     used_terms: set[URIRef] = field(default_factory=set)
     #: the statements of each source (``model.sources``), when records of more than one source
     #: were read; empty when every record is the article's (then every data statement is)
-    sources: dict[str, set[tuple]] = field(default_factory=dict)
+    sources: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
 
 def build(ontology_path: Path, data_dir: Path, *, include_ontology: bool = True) -> BuildResult:
     """Read the ontology and the curated data and return the graph, or raise DataErrors."""
@@ -103,7 +104,7 @@ def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
         b.supplements.clear()
         b.locals.clear()
         b.by_id.clear()
-    sources: dict[str, set[tuple]] = {}
+    sources: dict[str, set[tuple[Any, ...]]] = {}
     if b.source_triples:     # the terms' labels below belong to every source that uses them
         sources = {ARTICLE: set(b.triples), **b.source_triples}
         for triples in b.source_triples.values():

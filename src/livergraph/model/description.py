@@ -167,7 +167,7 @@ def describe_sources(description: Graph, version: str,
         if name == ARTICLE:
             found = sorted(s for s in graph.subjects(RDF.type, LG.SourceDocument)
                            if isinstance(s, URIRef))
-            dates = (LG.statusAsOf, LG.asOf)
+            dates: tuple[URIRef, ...] = (LG.statusAsOf, LG.asOf)
         else:
             found = [URIRef(SOURCE_IRIS[name])] if name in SOURCE_IRIS else []
             dates = (LG.retrievedOn,)
