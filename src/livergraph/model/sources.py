@@ -10,7 +10,7 @@ Every record file belongs to one *source*, decided by where it lies in the data 
 
 The builder (``model.statements``) records which source emitted each statement, so the same
 trial can have statements in two sources (a curated trial and its imported supplement); the
-published build keeps each source in its own named graph (``export.formats.split``).
+published build keeps each source in its own named graph (``export.parts.split``).
 """
 from __future__ import annotations
 

@@ -140,10 +140,10 @@ class Builder(RecordIndex):
             self._apply_mapping(iri, data[key], target, ctx, path)
 
     def _status_as_of(self, iri: URIRef, ctx: _Context) -> None:
-        """An imported trial's status is as of the retrieval date of the record version it
-        was read from (its ``source``), when the import recorded one (``lg:statusAsOf``; the
-        article's statuses carry the seed's snapshot date): seed and registry statuses
-        coexist, each dated."""
+        """An imported status (of a trial or a registration) is as of the retrieval date of the
+        record version it was read from (its ``source``), when the import recorded one
+        (``lg:statusAsOf``; the article's statuses carry the seed's snapshot date): seed and
+        registry statuses coexist, each dated. Documented in data/README.md."""
         nested = {target: lid for lid, (target, _) in ctx.locals.items()}
         for version in ctx.sources.get(iri, ()):
             found = self.top.get(version)
