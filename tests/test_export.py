@@ -306,7 +306,7 @@ def test_export_validates_and_reasons_like_the_build(tmp_path):
     assert result.exit_code == 0, result.output
     graphs = graphs_of("trig", out)
     version = build_parts(ONTOLOGY, FIXTURE_DATA).version
-    inferred = graphs[f"https://w3id.org/livergraph/graph/{version}/inferred"]
+    inferred = graphs[f"https://w3id.org/livergraph/graph/{version}/inferred/article"]
     ucmsc = record_iri("intervention", f"{FIXTURE_TRIALS[0]}-ucmsc")
     assert (ucmsc, LG.inferredType, LG.MSCTherapy) in inferred
     assert (ucmsc, RDF.type, LG.MSCTherapy) in inferred

@@ -21,6 +21,13 @@ http(s) IRI or a CURIE with a predeclared prefix is bound as that IRI, any other
 string literal; ``int``, ``float``, ``Decimal``, ``bool``, ``date`` as typed literals; use
 ``livergraph.IRI(...)`` to force an IRI.
 
+``scope=`` (on ``query``, ``named_query``, ``answer``, ``stats``, ``network``, ``export``,
+``graph_for``) chooses which sources are read: ``"article"`` (the seed article's curated facts),
+``"registry"`` (the registry imports), ``"all"`` (each source apart: a SELECT's rows stacked
+under a leading ``source`` column) or ``"union"`` (everything as one; see
+``livergraph.publish.scopes``). ``scope`` is therefore not available as a query variable name
+to bind.
+
 The command line is a thin layer over this module: ``livergraph query`` is ``kg.answer``,
 ``stats`` is ``kg.stats``, ``export`` is ``kg.export``, ``viz`` draws ``kg.network``.
 """
