@@ -231,6 +231,17 @@ def test_every_declared_scope_is_a_scope():
     assert declared["registry-disagreements"] is None        # joins curated and imported
 
 
+def test_the_query_list_shows_a_declared_scope():
+    result = run("queries", "--long", "--root", ROOT)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("headline-counts "))
+    block = lines[start + 1:next(i for i in range(start + 1, len(lines))
+                                 if not lines[i].startswith(" "))]
+    assert any(line.strip() == "scope: article (--scope to ask another)" for line in block)
+    assert sum("scope: article" in line for line in lines) == 22
+
+
 def test_cli_query_scope_all_shows_each_source_in_a_column(three):
     result = run("query", "--name", "headline-counts", "--scope", "all", "--format", "csv",
                  *where(three))
