@@ -353,3 +353,52 @@ def test_label_priority_and_leaves(fixture_build):
 def test_labels_are_cut_by_screen_width(text, expected):
     from livergraph.viz.page import _short
     assert _short(text) == expected
+
+
+# -- the network view kept beside the build ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mini_kg(tmp_path_factory):
+    import livergraph
+    from conftest import FIXTURE_DATA
+    kg = livergraph.open(FIXTURE_DATA, root=ROOT, build_dir=tmp_path_factory.mktemp("views"))
+    yield kg
+    kg.close()
+
+
+def test_the_network_is_projected_once_per_build_and_language(mini_kg, monkeypatch):
+    import livergraph.viz.network_view as nv
+    from livergraph.viz.draw import draw, draw_view
+    views = mini_kg.directory / nv.VIEWS_DIR
+    first = mini_kg.network_view("zh")
+    kept = sorted(p.name for p in views.glob("network-zh-*.pickle"))
+    assert len(kept) == 1, kept
+    # the next reader loads the kept view: projecting again would fail
+    monkeypatch.setattr(nv, "project_view", lambda *a, **k: pytest.fail("projected again"))
+    again = mini_kg.network_view("zh")
+    assert sorted(again.graph.nodes(data="label")) == sorted(first.graph.nodes(data="label"))
+    assert again.kind_names == first.kind_names and again.kind_names["trial"]
+    # the page drawn from the kept view is the page drawn from the RDF graph itself
+    monkeypatch.undo()
+    page_kept = draw_view(again, lang="zh", focus=[TRIAL]).page
+    assert page_kept == draw(mini_kg.graph, lang="zh", focus=[TRIAL]).page
+    # kg.network() is a copy: changing it leaves the kept view alone
+    G = mini_kg.network("zh")
+    G.remove_nodes_from(list(G))
+    assert mini_kg.network_view("zh").graph.number_of_nodes() == FIXTURE_NODES
+
+
+def test_a_view_anyone_could_have_written_is_not_loaded(mini_kg, monkeypatch):
+    import livergraph.viz.network_view as nv
+    mini_kg.network_view("en")
+    (kept,) = (mini_kg.directory / nv.VIEWS_DIR).glob("network-en-*.pickle")
+    kept.chmod(0o666)                    # group- and world-writable: could be anyone's pickle
+    calls = []
+    real = nv.project_view
+    monkeypatch.setattr(nv, "project_view", lambda *a, **k: calls.append(1) or real(*a, **k))
+    view = mini_kg.network_view("en")
+    assert calls == [1] and view.graph.number_of_nodes() == FIXTURE_NODES
+    assert kept.stat().st_mode & 0o022 == 0   # replaced by this user's own file
+    kept.write_bytes(b"not a pickle")         # a damaged view is projected again, not an error
+    assert mini_kg.network_view("en").graph.number_of_nodes() == FIXTURE_NODES
+    assert len(calls) == 2

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
     from livergraph.query.engine import Answer
     from livergraph.validate.shacl import Report
+    from livergraph.viz.network_view import NetworkView
     from livergraph.viz.view import NetworkStats
 
 __all__ = ["IRI", "KnowledgeGraph", "Rows", "Stats", "locate", "open"]
@@ -189,16 +190,11 @@ class KnowledgeGraph:
         from a build directory someone else could have written is never loaded; the Turtle /
         N-Quads are parsed instead)."""
         import rdflib
-        path = self.directory / name
-        if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__ or \
-                not path.is_file():
+
+        from livergraph.io.pickles import load_own
+        if self.manifest.get("versions", {}).get("rdflib") != rdflib.__version__:
             return None
-        st = path.stat()
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            return None
-        import pickle
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - this build's own file (see artifact)
+        return load_own(self.directory / name)
 
     def close(self) -> None:
         """Let a later build remove this generation (the object is unusable afterwards)."""
@@ -314,9 +310,22 @@ class KnowledgeGraph:
 
     def network(self, lang: str = "en", *, scope: str | None = None) -> nx.MultiDiGraph:
         """The network the viewer draws (``livergraph viz``): records and terms as nodes;
-        ``scope`` ``"article"`` or ``"registry"`` keeps those sources' records only."""
-        from livergraph.viz.view import to_networkx
-        return to_networkx(self.graph_for(scope), lang)
+        ``scope`` ``"article"`` or ``"registry"`` keeps those sources' records only. A new
+        graph each call (change it freely)."""
+        return self.network_view(lang, scope=scope).graph.copy()
+
+    def network_view(self, lang: str = "en", *, scope: str | None = None) -> NetworkView:
+        """The network with what the viewer needs besides (the node each collapsed resource
+        was folded into, the kinds' names), of the graph of ``scope`` (see ``graph_for``).
+        Projected once per build, language and scope and kept in the build (see
+        :mod:`livergraph.viz.network_view`)."""
+        from livergraph.publish.scopes import check_scope
+        from livergraph.viz.network_view import cached_view
+        check_scope(scope)
+        scoped = scope if scope in ("article", "registry") and "sources" in self.manifest \
+            else None
+        return cached_view(self.directory, lang, lambda: self.graph_for(scoped),
+                           extra=scoped or "")
 
     def stats(self, *, top: int = 5, lang: str = "en", scope: str | None = None) -> Stats:
         """Triples, records by class and the network's figures (``livergraph stats``), over
@@ -324,8 +333,8 @@ class KnowledgeGraph:
         from livergraph.viz.view import counts_by_class, network_stats
         graph = self.graph_for(scope)
         classes = dict(counts_by_class(graph))
-        return Stats(len(graph), classes, network_stats(self.network(lang, scope=scope),
-                                                        top=top))
+        return Stats(len(graph), classes,
+                     network_stats(self.network_view(lang, scope=scope).graph, top=top))
 
     def graph_for(self, scope: str | None) -> Graph:
         """The rdflib graph of ``scope``: for ``"article"`` or ``"registry"`` the ontology,

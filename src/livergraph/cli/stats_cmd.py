@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 import click
 
-from livergraph.cli.options import format_option
+from livergraph.cli.options import format_option, open_graph
 from livergraph.cli.viz_cmd import graph_options, load_graph
 
 
@@ -35,11 +35,19 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, top, fmt):
         to_networkx,
     )
 
-    rdf_graph = load_graph(root, data_dir, graph_file, build_dir, no_rebuild)
+    if graph_file is not None:
+        rdf_graph = load_graph(root, data_dir, graph_file)
+        G = to_networkx(rdf_graph, lang)
+        names = {k: kind_name(k, lang, rdf_graph) for k in KINDS}
+    else:   # the published build's network, projected once per build, language and scope
+        from livergraph.cli.options import current_scope
+        scope = current_scope()
+        kg = open_graph(root, data_dir, build_dir, no_rebuild)
+        rdf_graph = kg.graph_for(scope)
+        view = kg.network_view(lang, scope=scope)
+        G, names = view.graph, view.kind_names
     classes = counts_by_class(rdf_graph)
-    G = to_networkx(rdf_graph, lang)
     stats = network_stats(G, top=top)
-    names = {k: kind_name(k, lang, rdf_graph) for k in KINDS}
     if fmt == "json":
         out = {"triples": len(rdf_graph),
                "classes": dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))),

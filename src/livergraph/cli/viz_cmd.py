@@ -30,13 +30,6 @@ def graph_options(f):
 def load_graph(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
     """The RDF graph: parsed from --graph, else the published build's (rebuilt when stale),
     narrowed to the sources of --scope."""
-    return load_scoped(root, data_dir, graph_file, build_dir, no_rebuild, sources=False)[0]
-
-
-def load_scoped(root, data_dir, graph_file, build_dir=None, no_rebuild=False, *,
-                sources=True):
-    """(the graph of ``load_graph``, record IRI -> its sources when asked for and the build
-    has more than one source, else None)."""
     scope = current_scope()
     if graph_file is not None:
         from rdflib import Graph
@@ -50,13 +43,11 @@ def load_scoped(root, data_dir, graph_file, build_dir=None, no_rebuild=False, *,
             raise UnreadableInput("no such file", file=str(graph_file),
                                   hint="run `livergraph build` first, or leave out --graph")
         try:
-            return Graph().parse(graph_file, format="turtle"), None
+            return Graph().parse(graph_file, format="turtle")
         except Exception as exc:  # rdflib raises many kinds for a bad file
             raise UnreadableInput(f"not readable as Turtle: {exc}", file=str(graph_file),
                                   hint="pass a file written by `livergraph build`") from None
-    kg = open_graph(root, data_dir, build_dir, no_rebuild)
-    several = sources and len(kg.manifest.get("sources", {})) > 1
-    return kg.graph_for(scope), kg.sources_of() if several else None
+    return open_graph(root, data_dir, build_dir, no_rebuild).graph_for(scope)
 
 
 @click.command("viz")
@@ -97,10 +88,18 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
     terms such as a condition or a cell type are shown but never walked through. The focus is
     selected and centred in the page.
     """
-    from livergraph.viz.draw import draw
-    graph, sources = load_scoped(root, data_dir, graph_file, build_dir, no_rebuild)
-    drawing = draw(graph, lang=lang, focus=focus, depth=depth, query=query,
-                   report_link=report_link, sources=sources)
+    options = {"lang": lang, "focus": focus, "depth": depth, "query": query,
+               "report_link": report_link}
+    if graph_file is not None:
+        from livergraph.viz.draw import draw
+        drawing = draw(load_graph(root, data_dir, graph_file), **options)
+    else:   # the published build's network, projected once per build, language and scope
+        from livergraph.viz.draw import draw_view
+        kg = open_graph(root, data_dir, build_dir, no_rebuild)
+        scope = current_scope()
+        sources = kg.sources_of() if len(kg.manifest.get("sources", {})) > 1 else None
+        drawing = draw_view(kg.network_view(lang, scope=scope),
+                            rdf_graph=lambda: kg.graph_for(scope), sources=sources, **options)
     page = drawing.page
     G = drawing.graph
     if str(output) == "-":

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import curies
+from typing import TYPE_CHECKING
 
 from livergraph.namespaces import CURIE_BASES, PREFIXES
+
+if TYPE_CHECKING:
+    import curies
 
 #: A local part every RDF syntax and SPARQL accept without escaping.
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -24,7 +26,9 @@ _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
 @lru_cache(maxsize=1)
 def converter() -> curies.Converter:
-    """The project's converter (built once)."""
+    """The project's converter (built once; the `curies` library, with pydantic beneath it,
+    is imported only then: a reader that never shows a CURIE does not pay for it)."""
+    import curies
     by_uri: dict[str, list[str]] = {}
     for prefix, uri in CURIE_BASES.items():   # curated spellings first: they are canonical
         by_uri.setdefault(uri, []).append(prefix)

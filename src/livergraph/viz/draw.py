@@ -2,17 +2,21 @@
 CONSTRUCT query selects and/or to the neighbourhood of focus nodes, drawn as one page."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
-from rdflib import Graph, URIRef
 
 from livergraph.viz.focus import find_node, neighbourhood
+from livergraph.viz.network_view import NetworkView, project_view
 from livergraph.viz.page import render_html
-from livergraph.viz.styles import KINDS, kind_name
-from livergraph.viz.view import Projection, project
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from livergraph.viz.view import Projection
 
 
 @dataclass
@@ -48,6 +52,7 @@ def construct_subgraph(rdf_graph: Graph, query: str) -> Graph:
 
 def select_nodes(projection: Projection, subgraph: Graph) -> set[str]:
     """The network nodes a query result mentions (collapsed resources count for their owner)."""
+    from rdflib import URIRef
     chosen = set()
     for triple in subgraph:
         for term in triple:
@@ -66,18 +71,32 @@ def draw(rdf_graph: Graph, *, lang: str = "en", focus: Iterable[str] = (), depth
     see :mod:`livergraph.viz.focus` for what a hop is), with a link to ``report_link``.
     ``sources`` (record IRI -> the sources stating it) adds a "source graph" line to each
     node's panel."""
+    return draw_view(project_view(rdf_graph, lang), rdf_graph=lambda: rdf_graph, lang=lang,
+                     focus=focus, depth=depth, query=query, report_link=report_link,
+                     sources=sources)
+
+
+def draw_view(view: NetworkView, *, rdf_graph: Callable[[], Graph] | None = None,
+              lang: str = "en", focus: Iterable[str] = (), depth: int = 2,
+              query: str | None = None, report_link: str | None = None,
+              sources: dict[str, list[str]] | None = None) -> Drawing:
+    """:func:`draw` from a network already projected (:mod:`livergraph.viz.network_view`);
+    ``rdf_graph`` gives the RDF graph it was projected from, needed (and called) only to run
+    ``query``; ``sources`` as in :func:`draw`."""
     from livergraph.errors import DataError, UnreadableInput
 
-    projection = project(rdf_graph, lang)
-    G = projection.graph
-    if sources:
+    G = view.graph
+    if sources:      # a copy: the view may be shared (kept in the build)
+        G = G.copy()
         word = "來源圖" if lang.startswith("zh") else "source graph"
         for node, data in G.nodes(data=True):
             if node in sources:
-                data.setdefault("facts", []).append((word, ", ".join(sources[node])))
+                data["facts"] = [*data.get("facts", ()), (word, ", ".join(sources[node]))]
     heading = "livergraph"
     if query:
-        chosen = select_nodes(projection, construct_subgraph(rdf_graph, query))
+        if rdf_graph is None:
+            raise ValueError("a query needs the RDF graph")
+        chosen = select_nodes(view.projection(), construct_subgraph(rdf_graph(), query))
         if not chosen:
             raise DataError("the query's result mentions no trial, study, organization, "
                             "publication or term of the network",
@@ -95,7 +114,6 @@ def draw(rdf_graph: Graph, *, lang: str = "en", focus: Iterable[str] = (), depth
     if centres:
         G = G.subgraph(neighbourhood(G, centres, depth)).copy()
         heading += " · " + ", ".join(G.nodes[c]["label"] for c in centres) + f" (±{depth})"
-    kind_names = {k: kind_name(k, lang, rdf_graph) for k in KINDS}
-    page = render_html(G, lang=lang, heading=heading, kind_names=kind_names, focus=centres,
-                       report_link=report_link)
+    page = render_html(G, lang=lang, heading=heading, kind_names=dict(view.kind_names),
+                       focus=centres, report_link=report_link)
     return Drawing(page, G, centres)

@@ -300,8 +300,7 @@ class _Projector(ResultSummaries):
         n = next(iter(g.objects(finding, LG.patientsAffected)), None)
         if n is not None:
             parts.append(f"{n} {self.words['patients']}")
-        for arm in g.objects(finding, LG.arm):
-            parts.append(self.arm_name(arm))
+        parts.extend(sorted(self.arm_name(arm) for arm in g.objects(finding, LG.arm)))
         text = pick(g.objects(finding, LG.sourceText), self.lang)
         return "; ".join(parts) if parts else (text or self.label(finding))
 
