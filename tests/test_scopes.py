@@ -300,6 +300,11 @@ def test_stats_honour_the_scope(three):
     assert counts["registry"]["classes"]["lg:TrialRegistration"] == 7
     assert "lg:TrialRegistration" not in counts["article"]["classes"]
     assert counts["all"]["triples"] == len(kg.graph)
+    # the network is projected per scope (and kept in the build per scope)
+    assert counts["registry"]["by_kind"].get("study", 0) == 0
+    assert counts["article"]["by_kind"]["study"] == 1
+    assert counts["article"]["nodes"] < counts["all"]["nodes"]
+    assert counts["registry"]["nodes"] < counts["all"]["nodes"]
     assert kg.stats(scope="registry").classes["lg:Trial"] == 6
 
 
