@@ -174,8 +174,8 @@ def test_named_graphs_separate_ontology_data_and_description(fmt, exported, part
     graphs = graphs_of(fmt, exported[fmt])
     base = f"https://w3id.org/livergraph/graph/{parts.version}"
     named = {k for k in graphs if not k.startswith("urn:x-rdflib:")}
-    assert named == {f"{base}/ontology", f"{base}/data"}          # no inferred statements here
-    ontology, data = graphs[f"{base}/ontology"], graphs[f"{base}/data"]
+    assert named == {f"{base}/ontology", f"{base}/article"}       # no inferred statements here
+    ontology, data = graphs[f"{base}/ontology"], graphs[f"{base}/article"]
     default = next(g for k, g in graphs.items() if k.startswith("urn:x-rdflib:"))
     assert (URIRef("https://w3id.org/livergraph/ontology"), RDF.type, OWL.Ontology) in ontology
     assert (TRIAL, RDF.type, LG.Trial) in data and (TRIAL, None, None) not in ontology
@@ -192,7 +192,7 @@ def test_inferred_statements_get_their_own_named_graph(parts):
     assert (TRIAL, RDF.type, LG.Trial) in again.data
     trig = to_string(again, "trig")
     ds = Dataset().parse(data=trig, format="trig")
-    name = URIRef(f"https://w3id.org/livergraph/graph/{parts.version}/inferred")
+    name = URIRef(f"https://w3id.org/livergraph/graph/{parts.version}/inferred/article")
     assert set(ds.graph(name)) == {(TRIAL, RDF.type, LG.Study)}
     nquads = to_string(again, "nquads")
     assert f"<{TRIAL}> <{RDF.type}> <{LG.Study}> <{name}> .\n" in nquads
@@ -306,7 +306,7 @@ def test_export_validates_and_reasons_like_the_build(tmp_path):
     assert result.exit_code == 0, result.output
     graphs = graphs_of("trig", out)
     version = build_parts(ONTOLOGY, FIXTURE_DATA).version
-    inferred = graphs[f"https://w3id.org/livergraph/graph/{version}/inferred"]
+    inferred = graphs[f"https://w3id.org/livergraph/graph/{version}/inferred/article"]
     ucmsc = record_iri("intervention", f"{FIXTURE_TRIALS[0]}-ucmsc")
     assert (ucmsc, LG.inferredType, LG.MSCTherapy) in inferred
     assert (ucmsc, RDF.type, LG.MSCTherapy) in inferred

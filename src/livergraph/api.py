@@ -21,6 +21,13 @@ http(s) IRI or a CURIE with a predeclared prefix is bound as that IRI, any other
 string literal; ``int``, ``float``, ``Decimal``, ``bool``, ``date`` as typed literals; use
 ``livergraph.IRI(...)`` to force an IRI.
 
+``scope=`` (on ``query``, ``named_query``, ``answer``, ``stats``, ``network``, ``export``,
+``graph_for``) chooses which sources are read: ``"article"`` (the seed article's curated facts),
+``"registry"`` (the registry imports), ``"all"`` (each source apart: a SELECT's rows stacked
+under a leading ``source`` column) or ``"union"`` (everything as one; see
+``livergraph.publish.scopes``). ``scope`` is therefore not available as a query variable name
+to bind.
+
 The command line is a thin layer over this module: ``livergraph query`` is ``kg.answer``,
 ``stats`` is ``kg.stats``, ``export`` is ``kg.export``, ``viz`` draws ``kg.network``.
 """
@@ -129,6 +136,9 @@ class KnowledgeGraph:
         self.inputs = inputs
         self._store: ox.Store | None = None
         self._graph: Graph | None = None
+        self._scoped: dict[str, Graph] = {}
+        self._sources_of: dict[str, list[str]] | None = None
+        self._parts: Any = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {self.published.directory} ({self.published.triples} triples)>"
@@ -152,8 +162,10 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
-        """The published Oxigraph store, opened read-only. The ontology, data and inferred
-        statements are in named graphs; pass ``use_default_graph_as_union=True`` to queries."""
+        """The published Oxigraph store, opened read-only. The ontology, each source's
+        statements and the inferred ones are in named graphs (``livergraph.export.parts``);
+        pass ``use_default_graph_as_union=True`` to queries, or ``default_graph`` (see
+        ``scope_graphs``)."""
         if self._store is None:
             import pyoxigraph as ox
             self._store = ox.Store.read_only(str(self.published.store_path))
@@ -199,34 +211,62 @@ class KnowledgeGraph:
         terms = {name: str(to_term(value, self.prefixes)) for name, value in params.items()}
         return bind_params(text, terms, self.prefixes, declared)
 
-    def query(self, sparql: str, **params: Any) -> Rows:
+    def query(self, sparql: str, *, scope: str | None = None, **params: Any) -> Rows:
         """Answer a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) as ``Rows``; each
-        keyword argument binds the variable of its name (see the module docstring)."""
-        from livergraph.query.checks import check, syntax_error
-        check(sparql, self.prefixes)
+        keyword argument binds the variable of its name (see the module docstring).
+
+        ``scope`` (``livergraph.publish.scopes``): ``"article"`` or ``"registry"`` answer over
+        those sources' graphs (with the ontology and what was inferred about them); ``"all"``
+        runs a SELECT once per source and stacks the rows under a leading ``source`` column;
+        ``"union"`` or None (the default) answer over every graph as one."""
+        from livergraph.query.checks import check
+        info = check(sparql, self.prefixes)
         text = self._bound(sparql, params)
+        return self._run(text, scope, info.form)
+
+    def _run(self, text: str, scope: str | None, form: str | None) -> Rows:
+        from livergraph.query.checks import QueryError, syntax_error
+        from livergraph.query.engine import query_store
+        graphs, stacked = self.scope_graphs(scope)
+        if stacked is not None and form != "select":
+            raise QueryError(f"scope 'all' stacks the rows of a SELECT per source; a "
+                             f"{(form or 'query').upper()} has no rows to stack",
+                             hint="use scope 'union', 'article' or 'registry'")
         try:
-            result = self.store.query(text, prefixes=self.prefixes,
-                                      use_default_graph_as_union=True)
+            result = query_store(self.store, text, self.prefixes, graphs, stacked)
         except SyntaxError as exc:
             raise syntax_error(str(exc), text) from None
         return rows_from(result, self.prefixes, self._labels)
 
-    def named_query(self, name: str, **params: Any) -> Rows:
-        """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them). Each
-        keyword argument is checked against the parameter's declared type as on the command
-        line (``study="fu-2018"`` is read as ``study:fu-2018``; an unknown, missing or
-        ill-formed value raises a LivergraphError saying what is valid)."""
+    def scope_graphs(self, scope: str | None
+                     ) -> tuple[list[str] | None, list[tuple[str, list[str]]] | None]:
+        """(default graphs, per-source graphs to stack) of a query in ``scope``: (None, None)
+        is the union of every graph; an unknown scope is an error listing the scopes (exit
+        2)."""
+        from livergraph.publish.scopes import check_scope, default_graph, graphs_for, sources_in
+        check_scope(scope)
+        if scope == "all" and "sources" in self.manifest:
+            return None, [(s, graphs_for(self.manifest, [s]))
+                          for s in sources_in(self.manifest, None)]
+        return default_graph(self.manifest, scope), None
+
+    def named_query(self, name: str, *, scope: str | None = None, **params: Any) -> Rows:
+        """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them), in
+        ``scope`` (see ``query``), else in the scope its header declares (``# scope:
+        article``), else over every graph. Each keyword argument is checked against the
+        parameter's declared type as on the command line (``study="fu-2018"`` is read as
+        ``study:fu-2018``; an unknown, missing or ill-formed value raises a LivergraphError
+        saying what is valid)."""
         nq = self._named(name)
+        from livergraph.publish.scopes import check_scope, declared_scope
         from livergraph.query.checks import bind_params, check
         from livergraph.query.params import resolve
-        check(nq.text, self.prefixes)
+        check_scope(scope)
+        info = check(nq.text, self.prefixes)
         terms, _notes = resolve(nq, params, self.store, self.prefixes)
         text = bind_params(nq.text, {n: str(t) for n, t in terms.items()}, self.prefixes,
                            tuple(p for p, _ in nq.params))
-        return rows_from(self.store.query(text, prefixes=self.prefixes,
-                                          use_default_graph_as_union=True), self.prefixes,
-                         self._labels)
+        return self._run(text, scope or declared_scope(nq.text, name), info.form)
 
     def _labels(self, iris: list[str]) -> dict[str, list[tuple[str, str]]]:
         from livergraph.query.engine import labels_for
@@ -245,17 +285,20 @@ class KnowledgeGraph:
     def answer(self, sparql: str, *, fmt: str = "table", lang: str = "en",
                params: dict[str, str] | None = None, declared: tuple[str, ...] | None = None,
                engine: str = "oxigraph", allow_service: bool = False,
-               timeout: float | None = None, layout: Any = None) -> Answer:
+               timeout: float | None = None, layout: Any = None,
+               scope: str | None = None) -> Answer:
         """The answer rendered in a result format (what ``livergraph query`` prints):
         ``params`` are given as text, as on the command line, and bound as SPARQL terms;
-        ``layout`` (``livergraph.query.render.Layout``) shapes the tables for people."""
+        ``layout`` (``livergraph.query.render.Layout``) shapes the tables for people;
+        ``scope`` as in ``query``."""
         from livergraph.query.checks import bind_params
         from livergraph.query.engine import run_local
+        graphs, stacked = self.scope_graphs(scope)
         if params:
             sparql = bind_params(sparql, params, self.prefixes, declared)
         return run_local(sparql, self.published.store_path, self.prefixes, fmt=fmt, lang=lang,
                          engine=engine, allow_service=allow_service, timeout=timeout,
-                         layout=layout)
+                         layout=layout, graphs=graphs, stacked=stacked)
 
     # -- checks, views, exports ------------------------------------------------------------------
 
@@ -277,43 +320,86 @@ class KnowledgeGraph:
         shapes, files = load_shapes(self.inputs.shapes)
         return validate(self.graph, shapes, files)
 
-    def network(self, lang: str = "en") -> nx.MultiDiGraph:
-        """The network the viewer draws (``livergraph viz``): records and terms as nodes. A
-        new graph each call (change it freely)."""
-        return self.network_view(lang).graph.copy()
+    def network(self, lang: str = "en", *, scope: str | None = None) -> nx.MultiDiGraph:
+        """The network the viewer draws (``livergraph viz``): records and terms as nodes;
+        ``scope`` ``"article"`` or ``"registry"`` keeps those sources' records only. A new
+        graph each call (change it freely)."""
+        return self.network_view(lang, scope=scope).graph.copy()
 
-    def network_view(self, lang: str = "en") -> NetworkView:
+    def network_view(self, lang: str = "en", *, scope: str | None = None) -> NetworkView:
         """The network with what the viewer needs besides (the node each collapsed resource
-        was folded into, the kinds' names). Projected once per build and language and kept in
-        the build (see :mod:`livergraph.viz.network_view`)."""
+        was folded into, the kinds' names), of the graph of ``scope`` (see ``graph_for``).
+        Projected once per build, language and scope and kept in the build (see
+        :mod:`livergraph.viz.network_view`)."""
+        from livergraph.publish.scopes import check_scope
         from livergraph.viz.network_view import cached_view
-        return cached_view(self.directory, lang, lambda: self.graph)
+        check_scope(scope)
+        scoped = scope if scope in ("article", "registry") and "sources" in self.manifest \
+            else None
+        return cached_view(self.directory, lang, lambda: self.graph_for(scoped),
+                           extra=scoped or "")
 
-    def stats(self, *, top: int = 5, lang: str = "en") -> Stats:
-        """Triples, records by class and the network's figures (``livergraph stats``)."""
+    def stats(self, *, top: int = 5, lang: str = "en", scope: str | None = None) -> Stats:
+        """Triples, records by class and the network's figures (``livergraph stats``), over
+        the graphs of ``scope`` (``"article"``, ``"registry"``; everything by default)."""
         from livergraph.viz.view import counts_by_class, network_stats
-        classes = dict(counts_by_class(self.graph))
-        return Stats(len(self.graph), classes, network_stats(self.network_view(lang).graph,
-                                                             top=top))
+        graph = self.graph_for(scope)
+        classes = dict(counts_by_class(graph))
+        return Stats(len(graph), classes,
+                     network_stats(self.network_view(lang, scope=scope).graph, top=top))
+
+    def graph_for(self, scope: str | None) -> Graph:
+        """The rdflib graph of ``scope``: for ``"article"`` or ``"registry"`` the ontology,
+        those sources' statements and what was inferred about them; else ``graph`` (every
+        statement). An unknown scope is an error listing the scopes (exit 2)."""
+        from livergraph.publish.scopes import check_scope, sources_in
+        check_scope(scope)
+        if scope not in ("article", "registry") or "sources" not in self.manifest:
+            return self.graph
+        if scope not in self._scoped:
+            sources = sources_in(self.manifest, scope)
+            self._scoped[scope] = self.parts().scoped(sources).graph()
+        return self._scoped[scope]
+
+    def sources_of(self) -> dict[str, list[str]]:
+        """Record IRI -> the sources (``article``, ``clinicaltrials.gov``, ``ictrp``) whose
+        graphs state it (as the subject of a statement)."""
+        if self._sources_of is None:
+            found: dict[str, list[str]] = {}
+            parts = self.parts()
+            for source in parts.source_names():
+                for s in set(parts.sources[source].subjects()):
+                    found.setdefault(str(s), []).append(source)
+            self._sources_of = found
+        return self._sources_of
 
     def parts(self) -> Any:
         """The published statements split into their named graphs (``export.formats.Parts``)."""
-        parts = self._pickled(artifact.PARTS_PICKLE)
-        if parts is None:
-            from livergraph.export.formats import parts_from_nquads
-            parts = parts_from_nquads(self.published.nquads, self.manifest["version"])
-        return parts
+        if self._parts is None:
+            parts = self._pickled(artifact.PARTS_PICKLE)
+            if parts is None:
+                from livergraph.export.formats import parts_from_nquads
+                parts = parts_from_nquads(self.published.nquads, self.manifest["version"])
+            self._parts = parts
+        return self._parts
 
     def export(self, format: str, path: str | os.PathLike[str] | None = None,  # noqa: A002
-               *, lang: str = "en") -> str | None:
+               *, lang: str = "en", scope: str | None = None) -> str | None:
         """The graph in an export format (``livergraph.io.formats``: turtle, nt, json-ld, trig,
-        nquads, xml, graphml, gexf): written atomically to ``path``, or returned as text."""
+        nquads, xml, graphml, gexf): written atomically to ``path``, or returned as text.
+        ``scope`` ``"article"`` or ``"registry"`` exports those sources' graphs only (with the
+        ontology, what was inferred about them and their description)."""
         from livergraph.export.formats import export_text
         from livergraph.io.formats import export_format
+        from livergraph.publish.scopes import check_scope, sources_in
+        check_scope(scope)
         fmt = export_format(format)
+        scoped = scope in ("article", "registry") and "sources" in self.manifest
         if fmt.name in ("graphml", "gexf"):
             from livergraph.export.formats import network_text
-            text = network_text(self.graph, fmt.name, lang)
+            text = network_text(self.graph_for(scope), fmt.name, lang)
+        elif scoped:
+            text = export_text(self.parts().scoped(sources_in(self.manifest, scope)), fmt.name)
         elif fmt.name == "nquads":      # the published file is this export, byte for byte
             text = self.published.nquads.read_text(encoding="utf-8")
         elif fmt.name == "turtle":      # so is the published Turtle

@@ -72,7 +72,7 @@ def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
             write_atomic(output, lambda h: h.write(turtle.read_text(encoding="utf-8")))
         counts = published.manifest["triples"]
         result = checked.result
-        derived = counts["data"] - result.data_triples
+        derived = counts["data"] - counts.get("shared", 0) - result.data_triples
         what = (f"{counts['total']} triples ({result.data_triples} from {result.records} "
                 f"records, {derived} derived, {counts['ontology']} from the ontology, "
                 f"{counts['description']} describing the dataset, {checked.inferred} "
@@ -83,6 +83,12 @@ def command(root: Path | None, data_dir: Path | None, build_dir: Path | None,
             click.echo(f"published {shown(directory)}current/")
         else:
             click.echo(f"published {shown(directory)}current/: {what}")
+        sources = published.manifest.get("sources", {})
+        if len(sources) > 1:     # the article and registry imports: a named graph each
+            click.echo("sources: " + ", ".join(
+                f"{name} {entry['triples']} triples" + (
+                    f" (as of {entry['retrieved']})" if entry.get("retrieved") else "")
+                for name, entry in sources.items()))
         if checked.report is not None:
             n = checked.report.counts
             click.echo(f"validated: {n['warning']} warning(s), {n['info']} info")

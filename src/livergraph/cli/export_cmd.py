@@ -11,6 +11,7 @@ from livergraph.cli.options import (
     open_graph,
     output_option,
     paths_for,
+    scope_option,
 )
 from livergraph.io.formats import EXPORT_FORMATS
 
@@ -18,15 +19,18 @@ from livergraph.io.formats import EXPORT_FORMATS
 @click.command("export")
 @format_option(EXPORT_FORMATS, "turtle",
                "turtle (ttl), nt (N-Triples), json-ld (jsonld: JSON-LD with the livergraph "
-               "@context), trig and nquads (the ontology, the data and inferred statements in "
-               "named graphs, the dataset description in the default graph), xml (RDF/XML); "
+               "@context), trig and nquads (the ontology, each source's statements and what was "
+               "inferred about them in named graphs, the dataset description in the default graph), xml (RDF/XML); "
                "graphml and gexf write the network view for Gephi, Cytoscape or yEd; context "
                "writes the JSON-LD @context generated from the ontology.")
 @output_option("default: standard output")
 @lang_option("Language of the node labels in graphml and gexf")
+@scope_option("Which sources to export: article (the seed article's curated facts and what was "
+              "inferred about them), registry (the registry imports'), all or union "
+              "(everything; the default). The ontology is always included.")
 @graph_source_options
-def command(fmt: str, output: Path | None, lang: str, root: Path | None, data_dir: Path | None,
-            build_dir: Path | None, no_rebuild: bool) -> None:
+def command(fmt: str, output: Path | None, lang: str, scope: str | None, root: Path | None,
+            data_dir: Path | None, build_dir: Path | None, no_rebuild: bool) -> None:
     """Write the knowledge graph in a format other linked-data tools read.
 
     \b
@@ -46,7 +50,7 @@ def command(fmt: str, output: Path | None, lang: str, root: Path | None, data_di
         _context(paths_for(root).ontology, output)
         return
     kg = open_graph(root, data_dir, build_dir, no_rebuild)
-    text = kg.export(fmt, lang=lang)
+    text = kg.export(fmt, lang=lang, scope=scope)
     assert text is not None
     if output is None:
         click.echo(text, nl=False)
@@ -55,6 +59,8 @@ def command(fmt: str, output: Path | None, lang: str, root: Path | None, data_di
     write_atomic(output, lambda h: h.write(text))
     what = (f"{kg.published.triples} triples" if BY_NAME[fmt].kind != "network"
             else "the network view")
+    if scope in ("article", "registry"):
+        what = f"the {scope} scope" if BY_NAME[fmt].kind != "network" else what + f" ({scope})"
     click.echo(f"wrote {output}: {what} as {BY_NAME[fmt].summary}", err=True)
 
 

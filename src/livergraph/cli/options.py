@@ -171,3 +171,30 @@ def open_graph(root: Path | None, data_dir: Path | None, build_dir: Path | None,
     except GraphDoesNotConform as exc:
         raise DataError("the graph does not conform to the shapes, so it is not published:\n"
                         + exc.violations_text().rstrip(), hint=exc.hint) from None
+
+
+#: where ``scope_option(expose=False)`` keeps the value (``click.Context.meta``)
+SCOPE_META = "livergraph.scope"
+
+
+def scope_option(help_text: str, *, expose: bool = True) -> Callable[[F], F]:
+    """--scope article|registry|all|union (``livergraph.publish.scopes``); an unknown value is
+    an error listing the scopes (exit 2). With ``expose=False`` the command does not receive it:
+    ``current_scope()`` reads it (for the commands sharing ``viz_cmd.graph_options``)."""
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from livergraph.publish.scopes import check_scope
+        check_scope(value)
+        ctx.meta[SCOPE_META] = value
+        return value
+
+    def deco(f: F) -> F:
+        return click.option("--scope", default=None, metavar="article|registry|all|union",
+                            callback=check, expose_value=expose, is_eager=True,
+                            help=help_text)(f)
+    return deco
+
+
+def current_scope() -> str | None:
+    """The --scope of the running command (None when not given, or outside a command)."""
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(SCOPE_META)

@@ -37,6 +37,19 @@ def command(name, long_, root):
                 click.echo(" " * (width + 2) + line)
             for param in q.typed:      # name (type, required or optional): meaning
                 click.echo(" " * (width + 2) + f"param {param.describe()}: {param.meaning}")
+            scope = _scope(q)
+            if scope:
+                click.echo(" " * (width + 2) + f"scope: {scope} (--scope to ask another)")
             for problem in problems(q):
                 click.echo(" " * (width + 2) + f"header problem: {problem}")
     click.echo(f"({len(found)} named queries; run one with `livergraph query --name NAME`)")
+
+
+def _scope(q) -> str | None:
+    """The scope a named query's header declares, or None (also when it declares a bad one)."""
+    from livergraph.errors import LivergraphError
+    from livergraph.publish.scopes import declared_scope
+    try:
+        return declared_scope(q.text, q.name)
+    except LivergraphError as exc:
+        return f"invalid ({exc.message})"

@@ -12,6 +12,7 @@ from livergraph.cli.options import (
     open_graph,
     output_option,
     paths_for,
+    scope_option,
 )
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "xlsx", "json", "xml", "sparql-csv", "sparql-tsv",
@@ -58,12 +59,16 @@ PEOPLE = ("table", "csv", "tsv", "xlsx")
               help="CSV for Excel: labels and a UTF-8 byte-order mark, so Chinese text opens "
                    "correctly (the default format becomes csv). `-o answer.xlsx` writes a "
                    "real workbook.")
+@scope_option("Which sources to ask: article (the seed article's curated facts), registry (the "
+              "registry imports), all (each source apart: a SELECT's answers stacked under a "
+              "leading source column) or union (every graph as one). Default: the scope a "
+              "named query declares, else union.")
 @graph_source_options
 @click.option("--rebuild", is_flag=True, hidden=True,
               help="Rebuild the published graph first.")
 @click.pass_context
 def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeout, allow_service,
-            endpoint, engine, columns, ids, excel, root, data_dir, build_dir, no_rebuild,
+            endpoint, engine, columns, ids, excel, scope, root, data_dir, build_dir, no_rebuild,
             rebuild):
     """Ask the knowledge graph a question in SPARQL.
 
@@ -96,7 +101,10 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     from livergraph.errors import UnreadableInput
     from livergraph.io.http import check_timeout
     check_timeout(timeout)
-    text, nq = _query_text(query_text, query_file, name, paths_for(root) if name is not None else None)
+    text, nq = _query_text(query_text, query_file, name,
+                           paths_for(root) if name is not None else None)
+    from livergraph.publish.scopes import declared_scope
+    given, scope = scope, scope or (declared_scope(text, name) if name else None)
     fmt_given = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
     if output is not None and not fmt_given:
         from livergraph.io.tables import format_for_path
@@ -133,6 +141,9 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     if params:
         from livergraph.query.engine import parse_param_options
         bound = parse_param_options(params)
+    if endpoint and given not in (None, "union"):   # a named query's own scope: ignored
+        raise UnreadableInput(f"--scope {given} applies to the local graph, not to --endpoint",
+                              hint="leave out --scope (or --endpoint)")
     declared = tuple(p for p, _ in nq.params) if nq is not None else None
     kg = None
     if not endpoint:
@@ -160,7 +171,7 @@ def command(ctx, query_text, query_file, name, params, fmt, lang, output, timeou
     else:
         answer = kg.answer(text, fmt=fmt, lang=lang, params=bound, declared=declared,
                            engine=engine, allow_service=allow_service, timeout=timeout,
-                           layout=layout)
+                           layout=layout, scope=scope)
     if output is not None:
         from livergraph.io.atomic import write_bytes
         write_bytes(output, answer.data)

@@ -39,10 +39,12 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, top, fmt):
         rdf_graph = load_graph(root, data_dir, graph_file)
         G = to_networkx(rdf_graph, lang)
         names = {k: kind_name(k, lang, rdf_graph) for k in KINDS}
-    else:   # the published build's network, projected once per build and language
+    else:   # the published build's network, projected once per build, language and scope
+        from livergraph.cli.options import current_scope
+        scope = current_scope()
         kg = open_graph(root, data_dir, build_dir, no_rebuild)
-        rdf_graph = kg.graph
-        view = kg.network_view(lang)
+        rdf_graph = kg.graph_for(scope)
+        view = kg.network_view(lang, scope=scope)
         G, names = view.graph, view.kind_names
     classes = counts_by_class(rdf_graph)
     stats = network_stats(G, top=top)

@@ -6,11 +6,21 @@ from pathlib import Path
 
 import click
 
-from livergraph.cli.options import graph_source_options, lang_option, open_graph
+from livergraph.cli.options import (
+    current_scope,
+    graph_source_options,
+    lang_option,
+    open_graph,
+    scope_option,
+)
 
 
 def graph_options(f):
-    """--root / --data / --build-dir / --no-rebuild / --graph / --lang, shared by viz and stats."""
+    """--root / --data / --build-dir / --no-rebuild / --graph / --lang / --scope, shared by viz,
+    stats and the evidence commands (effects, report, meta)."""
+    f = scope_option("Which sources to read: article (the seed article's curated facts), "
+                     "registry (the registry imports), all or union (everything; the "
+                     "default).", expose=False)(f)
     f = lang_option("Language of labels")(f)
     f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Read a graph from this Turtle file instead of the "
@@ -19,11 +29,17 @@ def graph_options(f):
 
 
 def load_graph(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
-    """The RDF graph: parsed from --graph, else the published build's (rebuilt when stale)."""
+    """The RDF graph: parsed from --graph, else the published build's (rebuilt when stale),
+    narrowed to the sources of --scope."""
+    scope = current_scope()
     if graph_file is not None:
         from rdflib import Graph
 
         from livergraph.errors import UnreadableInput
+        if scope in ("article", "registry"):
+            raise UnreadableInput(f"--scope {scope} needs the published build's named graphs; "
+                                  "a --graph file has none", file=str(graph_file),
+                                  hint="leave out --graph, or --scope")
         if not graph_file.is_file():
             raise UnreadableInput("no such file", file=str(graph_file),
                                   hint="run `livergraph build` first, or leave out --graph")
@@ -32,7 +48,7 @@ def load_graph(root, data_dir, graph_file, build_dir=None, no_rebuild=False):
         except Exception as exc:  # rdflib raises many kinds for a bad file
             raise UnreadableInput(f"not readable as Turtle: {exc}", file=str(graph_file),
                                   hint="pass a file written by `livergraph build`") from None
-    return open_graph(root, data_dir, build_dir, no_rebuild).graph
+    return open_graph(root, data_dir, build_dir, no_rebuild).graph_for(scope)
 
 
 @click.command("viz")
@@ -83,10 +99,13 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
     if graph_file is not None:
         from livergraph.viz.draw import draw
         drawing = draw(load_graph(root, data_dir, graph_file), **options)
-    else:   # the published build's network, projected once per build and language
+    else:   # the published build's network, projected once per build, language and scope
         from livergraph.viz.draw import draw_view
         kg = open_graph(root, data_dir, build_dir, no_rebuild)
-        drawing = draw_view(kg.network_view(lang), rdf_graph=lambda: kg.graph, **options)
+        scope = current_scope()
+        sources = kg.sources_of() if len(kg.manifest.get("sources", {})) > 1 else None
+        drawing = draw_view(kg.network_view(lang, scope=scope),
+                            rdf_graph=lambda: kg.graph_for(scope), sources=sources, **options)
     page = drawing.page
     G = drawing.graph
     if str(output) == "-":

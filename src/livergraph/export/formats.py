@@ -5,12 +5,11 @@ nodes exist only in ontology axioms; before writing a format that names them (N-
 JSON-LD, RDF/XML) they are relabelled from the graph's content (``canonical``), and lines,
 subjects and values are sorted. Turtle and TriG write them inline as ``[ ... ]``.
 
-TriG and N-Quads keep four parts apart (``split``):
-
-* the default graph: the dataset description (VoID / DCAT, ``livergraph.describe``);
-* ``https://w3id.org/livergraph/graph/<version>/ontology``: the ontology;
-* ``…/<version>/data``: the statements built from the curated data;
-* ``…/<version>/inferred``: statements a reasoner inferred, when there are any.
+TriG and N-Quads keep the parts apart (``livergraph.export.parts.split``): the dataset
+description in the default graph; the ontology, the article's statements, each registry
+import's statements and what was inferred about each in named graphs
+(``https://w3id.org/livergraph/graph/<version>/ontology``, ``…/article``,
+``…/registry/clinicaltrials.gov``, ``…/registry/ictrp``, ``…/inferred/article``, …).
 
 The other formats hold the merged graph. JSON-LD uses the published ``@context``
 (``ontology/context.jsonld``, generated from the ontology by ``jsonld_context``) inline, so a
@@ -32,75 +31,16 @@ from xml.sax.saxutils import quoteattr
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
+from livergraph.export.parts import Parts, split  # noqa: F401 (re-exported)
 from livergraph.io.turtle import write_turtle
-from livergraph.model.description import DCAT, VOID, graph_iri, is_description_subject
-from livergraph.namespaces import LG, PREFIXES, RECORD_SEGMENTS
+from livergraph.model.description import DCAT, VOID
+from livergraph.namespaces import PREFIXES, RECORD_SEGMENTS
 
 #: Prefixes written in exports: livergraph's own, plus the vocabularies of the description.
 EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}
 
 #: Published IRI of the JSON-LD context (the file is ontology/context.jsonld).
 CONTEXT_IRI = "https://w3id.org/livergraph/context.jsonld"
-
-PART_NAMES = ("ontology", "data", "inferred")
-
-
-@dataclass
-class Parts:
-    """The built graph split into the parts TriG and N-Quads keep apart."""
-
-    version: str
-    description: Graph = field(default_factory=Graph)
-    ontology: Graph = field(default_factory=Graph)
-    data: Graph = field(default_factory=Graph)
-    inferred: Graph = field(default_factory=Graph)
-
-    def graph_name(self, part: str) -> URIRef:
-        return URIRef(f"{graph_iri(self.version)}/{part}")
-
-    def named(self) -> list[tuple[URIRef, Graph]]:
-        """(graph IRI, graph) for every non-empty named part, in a fixed order."""
-        return [(self.graph_name(p), getattr(self, p)) for p in PART_NAMES
-                if len(getattr(self, p))]
-
-    def merged(self) -> Graph:
-        g = Graph(bind_namespaces="none")
-        for part in (self.description, self.ontology, self.data, self.inferred):
-            for t in part:
-                g.add(t)
-        return g
-
-
-def split(graph: Graph, ontology: Graph, *, version: str,
-          inferred: Graph | None = None) -> Parts:
-    """Split a built ``graph`` into the description (nodes typed void:Dataset / dcat:Dataset),
-    the ontology (statements of ``ontology``; blank nodes occur only in its axioms), the
-    inferred statements (the reasoner's, marked ``?x lg:inferredType C``: that statement and
-    ``?x rdf:type C``; see livergraph.reason; and the schema.org/PROV statements the ontology's
-    alignments entail, see livergraph.reason.alignments) and the data (the rest). The statements of
-    ``inferred`` that ``graph`` does not hold are added to the inferred part."""
-    parts = Parts(version)
-    onto = {t for t in ontology if not any(isinstance(x, BNode) for x in t)}
-    described = {s for s in graph.subjects(RDF.type, None) if is_description_subject(graph, s)}
-    marked = set()      # the reasoner's types: (x lg:inferredType C) and (x rdf:type C)
-    for x, _, c in graph.triples((None, LG.inferredType, None)):
-        marked |= {(x, LG.inferredType, c), (x, RDF.type, c)}
-    from livergraph.reason.alignments import entailed_all
-    marked |= entailed_all(graph, ontology)   # schema.org / PROV statements the alignments entail
-    for t in graph:
-        if t[0] in described:
-            parts.description.add(t)
-        elif t in onto or any(isinstance(x, BNode) for x in t):
-            parts.ontology.add(t)
-        elif t in marked:
-            parts.inferred.add(t)
-        else:
-            parts.data.add(t)
-    for t in inferred if inferred is not None else ():
-        if t not in graph and not any(isinstance(x, BNode) for x in t):
-            parts.inferred.add(t)
-    return parts
-
 
 def canonical(graph: Graph) -> Graph:
     """A copy of ``graph`` whose blank nodes are labelled from the graph's content, with its
@@ -215,15 +155,11 @@ def write_ntriples(parts: Parts, out: IO[str]) -> None:
 
 
 def write_nquads(parts: Parts, out: IO[str]) -> None:
-    # relabel blank nodes over the whole dataset, then place each statement in its part again
-    asserted = Graph(bind_namespaces="none")
-    for part in (parts.description, parts.ontology, parts.data):
-        for t in part:
-            asserted.add(t)
-    relabelled = split(canonical(asserted), parts.ontology, version=parts.version,
-                       inferred=parts.inferred)
-    lines = list(_nt_lines(relabelled.description))
-    for name, g in relabelled.named():
+    # blank nodes occur only in the ontology's axioms: relabel them from its content
+    ontology_name = parts.graph_name("ontology")
+    lines = list(_nt_lines(parts.description))
+    for name, g in parts.named():
+        g = canonical(g) if name == ontology_name else g
         lines += [line[:-1].rstrip() + f" <{name}> ." for line in _nt_lines(g)]
     for line in sorted(lines):
         out.write(line + "\n")
@@ -332,7 +268,8 @@ FORMATS: dict[str, Format] = {
     "json-ld": Format(write_jsonld, "application/ld+json", ".jsonld",
                      "JSON-LD with the livergraph @context"),
     "trig": Format(write_trig, "application/trig", ".trig",
-                   "TriG: ontology, data and inferred statements in named graphs"),
+                   "TriG: the ontology, each source's and the inferred statements in named "
+                   "graphs"),
     "nquads": Format(write_nquads, "application/n-quads", ".nq",
                      "N-Quads: the same named graphs as TriG, sorted lines"),
     "xml": Format(write_rdfxml, "application/rdf+xml", ".rdf", "RDF/XML"),
@@ -354,22 +291,29 @@ def to_string(parts: Parts, fmt: str) -> str:
 def build_parts(ontology_path, data_dir, *, shapes_dir=None, reason: bool = False) -> Parts:
     """The graph as ``livergraph build`` publishes it (``pipeline.build_checked``: validated
     against ``shapes_dir`` when given, reasoned when ``reason``), split into its named graphs.
-    The description's void:triples counts every statement, inferred ones included."""
+    The description's void:triples counts every statement of every graph, inferred ones
+    included."""
     from livergraph import __version__
     from livergraph.errors import DataError
     from livergraph.model.description import set_triple_count
     from livergraph.model.schema import load_ontology_graph
     from livergraph.publish.pipeline import GraphDoesNotConform, build_checked
     try:
-        graph = build_checked(ontology_path, data_dir, shapes_dir=shapes_dir,
-                              reason=reason).graph
+        checked = build_checked(ontology_path, data_dir, shapes_dir=shapes_dir,
+                                reason=reason)
     except GraphDoesNotConform as exc:
         raise DataError("the graph does not conform to the shapes, so it is not exported:\n"
                         + exc.violations_text().rstrip(), hint=exc.hint) from None
-    parts = split(graph, load_ontology_graph(ontology_path), version=__version__)
-    total = sum(len(g) for g in (parts.description, parts.ontology, parts.data, parts.inferred))
-    set_triple_count(parts.description, total)
+    parts = split(checked.graph, load_ontology_graph(ontology_path), version=__version__,
+                  sources=checked.result.sources)
+    set_triple_count(parts.description, total_quads(parts))
     return parts
+
+
+def total_quads(parts: Parts) -> int:
+    """How many statements the parts hold, graph by graph (a statement in two source graphs
+    counts twice, as in the N-Quads and the store)."""
+    return len(parts.description) + sum(len(g) for _, g in parts.named())
 
 
 def export_text(parts: Parts, fmt: str) -> str:
@@ -381,13 +325,20 @@ def parts_from_nquads(path, version: str) -> Parts:
     """The parts of a published build, read back from its N-Quads file (the description in
     the default graph, the other parts in their named graphs)."""
     from rdflib import Dataset
+    from livergraph.model.sources import SOURCES, graph_path, inferred_path
     dataset = Dataset()
     dataset.parse(path, format="nquads")
     parts = Parts(version)
-    by_name = {str(parts.graph_name(p)): p for p in PART_NAMES}
+    by_name = {str(parts.graph_name("ontology")): parts.ontology}
+    for source in SOURCES:
+        by_name[str(parts.graph_name(graph_path(source)))] = parts.source(source)
+        by_name[str(parts.graph_name(inferred_path(source)))] = parts.inferred_of(source)
     for s, p, o, g in dataset.quads((None, None, None, None)):
         name = str(g.identifier if hasattr(g, "identifier") else g) if g is not None else ""
-        getattr(parts, by_name.get(name, "description")).add((s, p, o))
+        by_name.get(name, parts.description).add((s, p, o))
+    for graphs in (parts.sources, parts.inferred_by):
+        for source in [k for k, g in graphs.items() if not len(g)]:
+            del graphs[source]
     return parts
 
 

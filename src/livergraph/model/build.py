@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
 from livergraph.compat import fill_graph, library_warnings
 from livergraph.errors import DataErrors
 from livergraph.model.load import Record, load_records, require_data_dir, paused_gc
+from livergraph.model.sources import ARTICLE
 from livergraph.model.schema import Schema, load_ontology_graph, schema_from_graph
 from livergraph.model.vocabulary import Vocabulary, load_vocabulary
 from livergraph.model.statements import Builder
@@ -38,6 +40,9 @@ class BuildResult:
     records: int
     data_triples: int
     used_terms: set[URIRef] = field(default_factory=set)
+    #: the statements of each source (``model.sources``), when records of more than one source
+    #: were read; empty when every record is the article's (then every data statement is)
+    sources: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
 
 def build(ontology_path: Path, data_dir: Path, *, include_ontology: bool = True) -> BuildResult:
     """Read the ontology and the curated data and return the graph, or raise DataErrors."""
@@ -99,7 +104,13 @@ def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
         b.supplements.clear()
         b.locals.clear()
         b.by_id.clear()
-    add = b._add
+    sources: dict[str, set[tuple[Any, ...]]] = {}
+    if b.source_triples:     # the terms' labels below belong to every source that uses them
+        sources = {ARTICLE: set(b.triples), **b.source_triples}
+        for triples in b.source_triples.values():
+            b.triples |= triples
+        b.source_triples = {}
+    add = b.triples.add
     for iri in sorted(b.used_terms):
         term = vocab.terms[iri]
         for lang, text in sorted(term.label.items()):
@@ -119,4 +130,4 @@ def _build_from(schema: Schema, vocab: Vocabulary, records: list[Record], *,
         from livergraph import __version__
         from livergraph.model.description import add_description
         add_description(b.graph, version=__version__)
-    return BuildResult(b.graph, n_records, data_triples, b.used_terms)
+    return BuildResult(b.graph, n_records, data_triples, b.used_terms, sources)

@@ -136,10 +136,48 @@ def describe_dataset(graph: Graph, *, version: str, sources: list[URIRef] | None
 
 
 def set_triple_count(graph: Graph, total: int) -> None:
-    """Set void:triples of every dataset described in ``graph`` to ``total`` (after statements
-    such as the reasoner's were added to the described graph)."""
+    """Set void:triples of every release described in ``graph`` to ``total`` (after statements
+    such as the reasoner's were added to the described graph); the source graphs' own counts
+    (``describe_sources``) are left alone."""
+    subsets = set(graph.objects(None, VOID.subset))
     for ds in list(graph.subjects(RDF.type, VOID.Dataset)):
-        graph.set((ds, VOID.triples, Literal(total)))
+        if ds not in subsets:
+            graph.set((ds, VOID.triples, Literal(total)))
+
+
+def describe_sources(description: Graph, version: str,
+                     graphs: list[tuple[str, URIRef, Graph]]) -> None:
+    """Describe each source graph in ``description``: ``(source name, graph IRI, its
+    statements)``. Each graph is a ``void:subset`` of the
+    release, typed void:Dataset, with a title, its ``dcterms:source`` (the seed article's
+    source document, or the register), the date its facts are as of (``lg:retrievedOn``: the
+    seed's snapshot date, the newest ``lg:statusAsOf`` / ``lg:asOf`` of the article; the newest
+    ``lg:retrievedOn`` of a registry import's record versions) and its triple count
+    (``void:triples``, the statements inferred about it not included)."""
+    from livergraph.model.sources import ARTICLE, SOURCE_IRIS, TITLES
+    release = release_iri(version)
+    for name, iri, graph in graphs:
+        for p in (DCTERMS.title, DCTERMS.source, LG.retrievedOn, VOID.triples):
+            description.remove((iri, p, None))
+        description.add((release, VOID.subset, iri))
+        description.add((iri, RDF.type, VOID.Dataset))
+        en, zh = TITLES.get(name, (name, name))
+        description.add((iri, DCTERMS.title, Literal(en, lang="en")))
+        description.add((iri, DCTERMS.title, Literal(zh, lang="zh-Hant")))
+        if name == ARTICLE:
+            found = sorted(s for s in graph.subjects(RDF.type, LG.SourceDocument)
+                           if isinstance(s, URIRef))
+            dates: tuple[URIRef, ...] = (LG.statusAsOf, LG.asOf)
+        else:
+            found = [URIRef(SOURCE_IRIS[name])] if name in SOURCE_IRIS else []
+            dates = (LG.retrievedOn,)
+        for src in found:
+            description.add((iri, DCTERMS.source, src))
+        newest = max((str(o) for p in dates for o in graph.objects(None, p)
+                      if isinstance(o, Literal) and o.datatype == XSD.date), default=None)
+        if newest is not None:
+            description.add((iri, LG.retrievedOn, Literal(newest, datatype=XSD.date)))
+        description.add((iri, VOID.triples, Literal(len(graph))))
 
 
 def add_description(graph: Graph, *, version: str) -> Graph:

@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, URIRef
 
 from livergraph.errors import DataError, LivergraphError
 from livergraph.model.load import Record
+from livergraph.model.sources import ARTICLE
 from livergraph.namespaces import (RECORD_SEGMENTS,
                          record_iri)
 from livergraph.model.schema import Property, Schema
@@ -41,6 +42,10 @@ class RecordIndex(LiteralValues):
         # set costs a fraction of the store's per-statement ``add``
         self.triples: set[tuple] = set()
         self._add = self.triples.add
+        # the statements of each registry source (``model.sources``); ``triples`` holds the
+        # article's. ``use_source`` directs ``emit`` to one of them
+        self.source_triples: dict[str, set[tuple]] = {}
+        self.source = ARTICLE
         self.errors: list[LivergraphError] = []
         self.top: dict[URIRef, tuple[URIRef, Record]] = {}        # iri -> (class, record)
         self.by_id: dict[str, list[tuple[URIRef, URIRef]]] = {}   # id -> [(iri, class)]
@@ -49,6 +54,7 @@ class RecordIndex(LiteralValues):
         self.supplements: dict[URIRef, tuple[URIRef, Record, dict]] = {}
         self.used_terms: set[URIRef] = set()
         self.mapping_issues: dict[str, URIRef] = {}
+        self._issue_sources: set[tuple[URIRef, str]] = set()   # (issue, source) stated
         self._declared = schema.property_iris | {RDF.type}
         # caches: the same value of the same property gives the same (immutable) terms, so
         # they are made once and shared, which saves time and memory on large data sets
@@ -74,6 +80,13 @@ class RecordIndex(LiteralValues):
         return cls is not None and self.is_subclass(cls, LG.Term)
 
     # -- emitting ---------------------------------------------------------------------------
+    def use_source(self, source: str) -> None:
+        """Send the statements emitted from now on to ``source``'s set."""
+        self.source = source
+        target = self.triples if source == ARTICLE else \
+            self.source_triples.setdefault(source, set())
+        self._add = target.add
+
     def emit(self, s: URIRef, p: URIRef, o) -> None:
         if p not in self._declared:  # pragma: no cover - guarded by key lookup, kept as a net
             raise DataError(f"predicate {p} is not declared in the ontology")

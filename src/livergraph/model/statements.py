@@ -11,6 +11,7 @@ from livergraph.model.load import Record
 from livergraph.namespaces import (CTGOV_STUDY, DOI_BASE, PUBMED_BASE, RECORD_SEGMENTS,
                          expand_curie, record_iri)
 from livergraph.model.schema import Property
+from livergraph.model.sources import ARTICLE, source_of_file
 from livergraph.model.records_index import RecordIndex, _Context, _locate, _suggest
 from livergraph.model.values import LG, OWL, PROV, RDF, RDFS, XSD, DURATION_PATTERN, _UNSEEN, \
     RESERVED_KEYS, _holds_records, decimal_lexical, duration_days
@@ -27,13 +28,18 @@ class Builder(RecordIndex):
 
     # -- pass 2: emit --------------------------------------------------------------------------
     def emit_all(self) -> None:
+        """Emit every record's statements, each into the set of the source its file belongs
+        to (``model.sources``): a curated trial and its imported supplement both state it."""
         for iri, (cls, rec) in sorted(self.top.items()):
             ctx = _Context(rec, iri, rec.id, self.locals[iri])
+            self.use_source(source_of_file(rec.file))
             self._emit_top(iri, cls, rec, ctx)
             extra = self.supplements.get(iri)
             if extra is not None and extra[1] is not rec:
                 sctx = _Context(extra[1], iri, rec.id, extra[2], skip=self._covered(rec.data))
+                self.use_source(source_of_file(extra[1].file))
                 self._emit_top(iri, cls, extra[1], sctx)
+        self.use_source(ARTICLE)
 
     def _emit_top(self, iri: URIRef, cls: URIRef, rec: Record, ctx: _Context) -> None:
         try:
@@ -108,6 +114,9 @@ class Builder(RecordIndex):
                 self.emit(iri, PROV.wasDerivedFrom, src)
         if parent is not None and cls == LG.DataQualityIssue and "about" not in data:
             self.emit(iri, LG.about, parent)
+        if parent is None and self.source != ARTICLE and "status" in data and \
+                "statusAsOf" not in data:
+            self._status_as_of(iri, ctx)
         if self.is_subclass(cls, LG.Trial):
             nct = data.get("nctId")
             if nct:
@@ -130,6 +139,22 @@ class Builder(RecordIndex):
                 continue  # stated explicitly: the as-written text is kept as is
             self._apply_mapping(iri, data[key], target, ctx, path)
 
+    def _status_as_of(self, iri: URIRef, ctx: _Context) -> None:
+        """An imported status (of a trial or a registration) is as of the retrieval date of the
+        record version it was read from (its ``source``), when the import recorded one
+        (``lg:statusAsOf``; the article's statuses carry the seed's snapshot date): seed and
+        registry statuses coexist, each dated. Documented in data/README.md."""
+        nested = {target: lid for lid, (target, _) in ctx.locals.items()}
+        for version in ctx.sources.get(iri, ()):
+            found = self.top.get(version)
+            if found is not None:
+                retrieved = found[1].data.get("retrievedOn")
+            else:     # a version nested in the same record
+                retrieved = _nested_value(ctx.record.data, nested.get(version), "retrievedOn")
+            if retrieved:
+                self.emit(iri, LG.statusAsOf, Literal(str(retrieved), datatype=XSD.date))
+                return
+
     def _apply_mapping(self, iri: URIRef, written: Any, target: Property, ctx: _Context,
                        path: str) -> None:
         table = self.vocab.mappings.get(target.key)
@@ -151,7 +176,11 @@ class Builder(RecordIndex):
         issue = dict(entry.issue)
         iid = str(issue.get("id", ""))
         if iid in self.mapping_issues:
-            return self.mapping_issues[iid]
+            iri = self.mapping_issues[iid]
+            if (iri, self.source) not in self._issue_sources:   # stated in each source using it
+                self._issue_sources.add((iri, self.source))
+                self._emit_mapping_issue(iri, entry, target)
+            return iri
         rec = Record(entry.file, {"type": "DataQualityIssue", **issue})
         where = f"entry {entry.index + 1}"
         iid = self._check_id(issue, where)
@@ -160,14 +189,19 @@ class Builder(RecordIndex):
             raise DataError(f"issue id {iid!r} is used twice", file=entry.file, record=where)
         self.mapping_issues[iid] = iri
         self.top[iri] = (LG.DataQualityIssue, rec)
-        ctx = _Context(rec, iri, iid, {})
+        self._issue_sources.add((iri, self.source))
+        self._emit_mapping_issue(iri, entry, target)
+        return iri
+
+    def _emit_mapping_issue(self, iri: URIRef, entry, target: Property) -> None:
+        rec = self.top[iri][1]
+        ctx = _Context(rec, iri, rec.id, {})
         try:
-            self._emit_record(iri, LG.DataQualityIssue, rec.data, ctx, None, iid)
+            self._emit_record(iri, LG.DataQualityIssue, rec.data, ctx, None, rec.id)
         except DataErrors as many:
             raise DataErrors([_locate(e, rec) for e in many.errors]) from None
         self.emit(iri, LG.seedText, Literal(entry.text, lang=entry.lang))
         self.emit(iri, LG.onProperty, target.iri)
-        return iri
 
     # -- values --------------------------------------------------------------------------------
     def resolve(self, value: Any, prop: Property, ctx: _Context, path: str) -> URIRef:
@@ -253,3 +287,17 @@ class Builder(RecordIndex):
             raise DataError(f"{prop.key!r} expects a {prop.range.split('#')[-1]}, but {value!r} "
                             f"is a {cls.split('#')[-1]}", record=path)
 
+
+def _nested_value(data: dict, lid: str | None, key: str) -> Any:
+    """``key`` of the record nested (at any depth) in ``data`` whose local id is ``lid``."""
+    if lid is None:
+        return None
+    for value in data.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                if str(item.get("id")) == lid:
+                    return item.get(key)
+                found = _nested_value(item, lid, key)
+                if found is not None:
+                    return found
+    return None

@@ -9,7 +9,9 @@ once into a build directory (default ``build/`` under the project root; ``--buil
       gen-<id>/
         livergraph.ttl           the asserted + inferred graph, canonical Turtle
         livergraph.nq            the same statements as N-Quads: the dataset description in
-                                 the default graph, ontology / data / inferred in named graphs
+                                 the default graph; the ontology, each source (the article,
+                                 each registry import) and what was inferred about each in
+                                 named graphs (livergraph.export.parts)
         store/                   an on-disk Oxigraph store loaded from livergraph.nq
         validation.ttl           the SHACL validation report (when validated)
         validation.json          the same report as JSON (conforms, counts, results)

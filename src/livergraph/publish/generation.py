@@ -40,6 +40,37 @@ def versions() -> dict[str, str]:
     return found
 
 
+def sources_manifest(parts: Any) -> dict[str, dict[str, Any]]:
+    """Each source of the build: its graph, the graph of what was inferred about it, its
+    triple counts and the date its facts are as of (from the description)."""
+    from rdflib import URIRef
+
+    from livergraph.model.sources import graph_path, inferred_path
+    from livergraph.namespaces import LG
+    found = {}
+    for source in parts.source_names():
+        name = parts.graph_name(graph_path(source))
+        inferred = parts.inferred_by.get(source)
+        retrieved = parts.description.value(URIRef(name), LG.retrievedOn)
+        found[source] = {"graph": str(name), "triples": len(parts.sources[source]),
+                         "inferred_graph": str(parts.graph_name(inferred_path(source))),
+                         "inferred": len(inferred) if inferred is not None else 0,
+                         "retrieved": str(retrieved) if retrieved is not None else None}
+    return found
+
+
+def _shared(parts: Any) -> int:
+    """How many data statements are in more than one source graph (a curated trial and its
+    imported supplement both state ``trial:NCT… a lg:Trial``)."""
+    graphs = [g for g in parts.sources.values() if len(g)]
+    if len(graphs) < 2:
+        return 0
+    distinct: set[Any] = set()
+    for g in graphs:
+        distinct.update(g)
+    return sum(len(g) for g in graphs) - len(distinct)
+
+
 def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[str, Any], *,
                       validate: bool, reason: bool) -> dict[str, Any]:
     """Write the graph, its store and its validation report into ``target``; the manifest."""
@@ -48,7 +79,7 @@ def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[st
     import pyoxigraph as ox
 
     from livergraph import __version__
-    from livergraph.export.formats import EXPORT_PREFIXES, split, write_nquads
+    from livergraph.export.formats import EXPORT_PREFIXES, split, total_quads, write_nquads
     from livergraph.io.turtle import write_turtle
     from livergraph.model.description import graph_iri, set_triple_count
     from livergraph.model.schema import load_ontology_graph
@@ -57,9 +88,13 @@ def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[st
     graph = checked.graph
     seconds = {k: round(v, 3) for k, v in checked.seconds.items()}
     start = time.perf_counter()
-    parts = split(graph, load_ontology_graph(inputs.ontology), version=__version__)
-    total = sum(len(g) for g in (parts.description, parts.ontology, parts.data, parts.inferred))
+    parts = split(graph, load_ontology_graph(inputs.ontology), version=__version__,
+                  sources=checked.result.sources)
+    total = total_quads(parts)
     set_triple_count(parts.description, total)
+    for t in parts.description:      # the source graphs' description: in the Turtle too
+        graph.add(t)
+    set_triple_count(graph, total)
     with open(target / TURTLE, "w", encoding="utf-8", newline="\n") as handle:
         write_turtle(graph, handle, EXPORT_PREFIXES)
     with open(target / NQUADS, "w", encoding="utf-8", newline="\n") as handle:
@@ -84,8 +119,12 @@ def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[st
             write_report_turtle(report, handle)
     result = checked.result
     counts = {"total": total, "description": len(parts.description),
-              "ontology": len(parts.ontology), "data": len(parts.data),
-              "inferred": len(parts.inferred)}
+              "ontology": len(parts.ontology),
+              "data": sum(len(g) for g in parts.sources.values()),
+              "inferred": sum(len(g) for g in parts.inferred_by.values()),
+              "shared": _shared(parts),
+              **{f"graph:{path}": len(g) for path, g in
+                 ((parts.graph_names()[str(name)], g) for name, g in parts.named())}}
     return {
         "format": ARTIFACT_FORMAT,
         "version": __version__,
@@ -97,9 +136,9 @@ def write_generation(target: Path, inputs: Inputs, checked: Any, hashes: dict[st
         "outputs": {name: sha256_file(target / name) for name in (TURTLE, NQUADS)},
         "versions": versions(),
         "triples": counts,
-        "graphs": {"": "description", **{str(iri): part for part, iri in
-                                         ((p, parts.graph_name(p)) for p in
-                                          ("ontology", "data", "inferred"))}},
+        "graphs": {"": "description", **{str(name): parts.graph_names()[str(name)]
+                                         for name, _ in parts.named()}},
+        "sources": sources_manifest(parts),
         "graph": str(graph_iri(__version__)),
         "records": result.records,
         "validation": None if report is None else {"conforms": report.conforms,

@@ -2,7 +2,7 @@
 manages the directory; livergraph.publish.generation writes one generation of it)."""
 from __future__ import annotations
 
-ARTIFACT_FORMAT = 1
+ARTIFACT_FORMAT = 2      # 2: a named graph per source (article, each registry)
 BUILD_DIR_ENV = "LIVERGRAPH_BUILD_DIR"
 CURRENT = "current"
 BUILD_LOCK = ".build.lock"

@@ -92,10 +92,16 @@ def format_for_output(path: Path, text: str) -> str | None:
 
 def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str = "table",
               lang: str = "en", engine: str = "oxigraph", allow_service: bool = False,
-              timeout: float | None = None, layout: Layout | None = None) -> Answer:
+              timeout: float | None = None, layout: Layout | None = None,
+              graphs: list[str] | None = None,
+              stacked: list[tuple[str, list[str]]] | None = None) -> Answer:
     """Answer ``text`` on the graph at ``graph_path`` in ``fmt``: an Oxigraph store directory
     (the cache's, opened read-only in milliseconds) or an N-Triples file (parsed into memory).
-    ``layout`` shapes a table for people (``livergraph.query.render.Layout``)."""
+
+    The query's default graph is the union of every graph, or the named ``graphs`` (a scope:
+    ``livergraph.publish.scopes``); with ``stacked`` (``[(source, graphs)]``) a SELECT runs
+    once per source and the answers are stacked under a leading ``source`` column. ``layout``
+    shapes a table for people (``livergraph.query.render.Layout``)."""
     info = check(text, prefixes, allow_service=allow_service)
     fmt = check_format(info.form, fmt)
     if engine not in ENGINES:
@@ -103,23 +109,68 @@ def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str
     if fmt == "xlsx" and info.form != "select":
         raise QueryError(f"a {info.form.upper()} answer is not a table: an .xlsx workbook "
                          "needs a SELECT query", hint="write it to a .txt, .csv or .json file")
-    args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine, layout or Layout())
+    if stacked is not None and info.form != "select":
+        raise QueryError(f"--scope all stacks the answers of a SELECT per source; a "
+                         f"{info.form.upper()} query has no rows to stack",
+                         hint="use --scope union (every source as one graph), article or "
+                              "registry")
+    args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine, layout or Layout(),
+            graphs, stacked)
     if timeout is None:
         return _answer(*args)
     return call_with_timeout(_answer, args, timeout)
 
 
-def _answer(text, graph_path, prefixes, form, fmt, lang, engine, layout) -> Answer:
+def query_store(store: Any, text: str, prefixes: dict[str, str],
+                graphs: list[str] | None = None,
+                stacked: list[tuple[str, list[str]]] | None = None) -> Any:
+    """Run ``text`` on a pyoxigraph store over the union of every graph, over the named
+    ``graphs``, or once per source of ``stacked`` (see ``run_local``)."""
+    import pyoxigraph as ox
+    if stacked is not None:
+        return _stacked(store, text, prefixes, stacked)
+    if graphs is None:
+        # the published store keeps the ontology, each source and the inferred statements
+        # in named graphs: a query without GRAPH sees them all
+        return store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
+    return store.query(text, prefixes=prefixes,
+                       default_graph=[ox.NamedNode(g) for g in graphs])
+
+
+def _stacked(store: Any, text: str, prefixes: dict[str, str],
+             stacked: list[tuple[str, list[str]]]) -> Any:
+    """One SELECT per source, stacked: the ``source`` column first, then the query's."""
+    import json
+
+    import pyoxigraph as ox
+
+    from livergraph.publish.scopes import SOURCE_COLUMN
+    names: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for source, graphs in stacked:
+        result = store.query(text, prefixes=prefixes,
+                             default_graph=[ox.NamedNode(g) for g in graphs])
+        doc = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+        names += [v for v in doc["head"]["vars"] if v not in names]
+        rows += [(source, b) for b in doc["results"]["bindings"]]
+    column = SOURCE_COLUMN if SOURCE_COLUMN not in names else "graphSource"
+    bindings = [{column: {"type": "literal", "value": source}, **b} for source, b in rows]
+    doc = {"head": {"vars": [column, *names]}, "results": {"bindings": bindings}}
+    return ox.parse_query_results(json.dumps(doc).encode("utf-8"),
+                                  format=ox.QueryResultsFormat.JSON)
+
+
+def _answer(text, graph_path, prefixes, form, fmt, lang, engine, layout, graphs=None,
+            stacked=None) -> Answer:
     if engine == "rdflib":
-        return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout)
+        return _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout, graphs,
+                              stacked)
     import pyoxigraph as ox
 
     from livergraph.query import render as results
     store = open_store(graph_path)
     try:
-        # the published store keeps the ontology, data and inferred statements in named
-        # graphs: a query without GRAPH sees them all
-        result = store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
+        result = query_store(store, text, prefixes, graphs, stacked)
     except SyntaxError as exc:
         raise syntax_error(str(exc), text) from None
     except OSError as exc:
@@ -175,28 +226,54 @@ def _store_labels(store):
     return lambda iris: labels_for(store, iris)
 
 
-def _rdflib_graph(path: str):
+def _rdflib_graph(path: str, graphs: list[str] | None = None):
     """The graph parsed by rdflib, kept for the process (it is read-only): the published
-    Turtle beside a build's store directory, or an N-Triples / N-Quads / Turtle file."""
+    Turtle beside a build's store directory, or an N-Triples / N-Quads / Turtle file. With
+    ``graphs``, the union of those named graphs of the build's N-Quads."""
     import os
-    if os.path.isdir(path) and os.path.isfile(os.path.join(os.path.dirname(path),
-                                                           "livergraph.ttl")):
-        path = os.path.join(os.path.dirname(path), "livergraph.ttl")
+    beside = os.path.dirname(path) if os.path.isdir(path) else None
+    if graphs is not None and beside and os.path.isfile(os.path.join(beside, "livergraph.nq")):
+        from rdflib import Graph
+        dataset = _rdflib_graph(os.path.join(beside, "livergraph.nq"))
+        key = ("scoped", id(dataset), tuple(graphs))
+        if key not in _RDFLIB_GRAPHS:
+            from rdflib import URIRef
+            union = Graph()
+            for name in graphs:
+                for t in dataset.graph(URIRef(name)):
+                    union.add(t)
+            _RDFLIB_GRAPHS[key] = union
+        return _RDFLIB_GRAPHS[key]
+    if beside and os.path.isfile(os.path.join(beside, "livergraph.ttl")):
+        path = os.path.join(beside, "livergraph.ttl")
     st = os.stat(path)
     key = (str(path), st.st_mtime_ns, st.st_size)
-    if _RDFLIB_GRAPHS.get("key") != key:
+    if _RDFLIB_GRAPHS.get(str(path), (None,))[0] != key:
         from rdflib import Dataset, Graph
         fmt = {".ttl": "turtle", ".nq": "nquads"}.get(Path(path).suffix, "nt")
         graph = Dataset(default_union=True) if fmt == "nquads" else Graph()
         graph.parse(path, format=fmt)
-        _RDFLIB_GRAPHS.update(key=key, graph=graph)
-    return _RDFLIB_GRAPHS["graph"]
+        _RDFLIB_GRAPHS[str(path)] = (key, graph)
+    return _RDFLIB_GRAPHS[str(path)][1]
 
 
 _RDFLIB_GRAPHS: dict = {}
 
 
-def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout) -> Answer:
+def _rdflib_query(graph, text, prefixes) -> bytes:
+    try:
+        res = graph.query(text, initNs=prefixes)
+    except Exception as exc:   # pyparsing's ParseException and rdflib's own errors
+        line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        msg = getattr(exc, "msg", None) or str(exc)
+        if line is not None or "Expected" in str(exc):
+            raise syntax_error(str(msg), text, line, col) from None
+        raise QueryError(f"the query failed: {exc}") from None
+    return res
+
+
+def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout, graphs=None,
+                   stacked=None) -> Answer:
     """The same answer through rdflib's SPARQL engine (slower; for cross-checking)."""
     import pyoxigraph as ox
     from rdflib import URIRef
@@ -206,20 +283,31 @@ def _answer_rdflib(text, graph_path, prefixes, form, fmt, lang, layout) -> Answe
     from livergraph.query.checks import offline_sparql
     graph = _rdflib_graph(graph_path)
     offline_sparql()
-    try:
-        res = graph.query(text, initNs=prefixes)
-    except Exception as exc:   # pyparsing's ParseException and rdflib's own errors
-        line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
-        msg = getattr(exc, "msg", None) or str(exc)
-        if line is not None or "Expected" in str(exc):
-            raise syntax_error(str(msg), text, line, col) from None
-        raise QueryError(f"the query failed: {exc}") from None
-    if graph_form(form):
-        nt = res.graph.serialize(format="nt", encoding="utf-8")
-        triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
-        return Answer(form, results.render_triples(triples, fmt, prefixes))
-    parsed = ox.parse_query_results(res.serialize(format="json"),
-                                    format=ox.QueryResultsFormat.JSON)
+    if stacked is not None:
+        import json
+
+        from livergraph.publish.scopes import SOURCE_COLUMN
+        names: list[str] = []
+        rows: list = []
+        for source, source_graphs in stacked:
+            res = _rdflib_query(_rdflib_graph(graph_path, source_graphs), text, prefixes)
+            doc = json.loads(res.serialize(format="json"))
+            names += [v for v in doc["head"]["vars"] if v not in names]
+            rows += [(source, b) for b in doc["results"]["bindings"]]
+        column = SOURCE_COLUMN if SOURCE_COLUMN not in names else "graphSource"
+        doc = {"head": {"vars": [column, *names]},
+               "results": {"bindings": [{column: {"type": "literal", "value": source}, **b}
+                                        for source, b in rows]}}
+        parsed = ox.parse_query_results(json.dumps(doc).encode("utf-8"),
+                                        format=ox.QueryResultsFormat.JSON)
+    else:
+        res = _rdflib_query(_rdflib_graph(graph_path, graphs), text, prefixes)
+        if graph_form(form):
+            nt = res.graph.serialize(format="nt", encoding="utf-8")
+            triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+            return Answer(form, results.render_triples(triples, fmt, prefixes))
+        parsed = ox.parse_query_results(res.serialize(format="json"),
+                                        format=ox.QueryResultsFormat.JSON)
     if form == "ask":
         return Answer(form, results.render_boolean(bool(parsed), parsed, fmt), bool(parsed))
 

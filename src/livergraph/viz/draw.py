@@ -74,23 +74,34 @@ def select_nodes(projection: Projection, subgraph: Graph) -> set[str]:
 
 
 def draw(rdf_graph: Graph, *, lang: str = "en", focus: Iterable[str] = (), depth: int = 2,
-         query: str | None = None, report_link: str | None = None) -> Drawing:
+         query: str | None = None, report_link: str | None = None,
+         sources: dict[str, list[str]] | None = None) -> Drawing:
     """The page of ``rdf_graph``'s network: only what ``query`` (a CONSTRUCT) mentions, only
     the ``depth``-hop neighbourhood of ``focus`` (NCT numbers, CURIEs, IRIs or exact labels;
-    see :mod:`livergraph.viz.focus` for what a hop is), with a link to ``report_link``."""
+    see :mod:`livergraph.viz.focus` for what a hop is), with a link to ``report_link``.
+    ``sources`` (record IRI -> the sources stating it) adds a "source graph" line to each
+    node's panel."""
     return draw_view(project_view(rdf_graph, lang), rdf_graph=lambda: rdf_graph, lang=lang,
-                     focus=focus, depth=depth, query=query, report_link=report_link)
+                     focus=focus, depth=depth, query=query, report_link=report_link,
+                     sources=sources)
 
 
 def draw_view(view: NetworkView, *, rdf_graph: Callable[[], Graph] | None = None,
               lang: str = "en", focus: Iterable[str] = (), depth: int = 2,
-              query: str | None = None, report_link: str | None = None) -> Drawing:
+              query: str | None = None, report_link: str | None = None,
+              sources: dict[str, list[str]] | None = None) -> Drawing:
     """:func:`draw` from a network already projected (:mod:`livergraph.viz.network_view`);
     ``rdf_graph`` gives the RDF graph it was projected from, needed (and called) only to run
-    ``query``."""
+    ``query``; ``sources`` as in :func:`draw`."""
     from livergraph.errors import DataError, UnreadableInput
 
     G = view.graph
+    if sources:      # a copy: the view may be shared (kept in the build)
+        G = G.copy()
+        word = "來源圖" if lang.startswith("zh") else "source graph"
+        for node, data in G.nodes(data=True):
+            if node in sources:
+                data["facts"] = [*data.get("facts", ()), (word, ", ".join(sources[node]))]
     heading = "livergraph"
     if query:
         if rdf_graph is None:
