@@ -104,8 +104,15 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
         kg = open_graph(root, data_dir, build_dir, no_rebuild)
         scope = current_scope()
         sources = kg.sources_of() if len(kg.manifest.get("sources", {})) > 1 else None
-        drawing = draw_view(kg.network_view(lang, scope=scope),
-                            rdf_graph=lambda: kg.graph_for(scope), sources=sources, **options)
+        drawing = None
+        if focus and not query and scope in (None, "union") and sources is None:
+            # only the neighbourhood, read from the store (at scale the whole graph is slow)
+            from livergraph.viz.focus import draw_focus
+            drawing = draw_focus(kg, focus, depth, lang=lang, report_link=report_link)
+        if drawing is None:
+            drawing = draw_view(kg.network_view(lang, scope=scope),
+                                rdf_graph=lambda: kg.graph_for(scope), sources=sources,
+                                **options)
     page = drawing.page
     G = drawing.graph
     if str(output) == "-":
