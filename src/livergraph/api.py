@@ -240,15 +240,10 @@ class KnowledgeGraph:
 
     def scope_graphs(self, scope: str | None
                      ) -> tuple[list[str] | None, list[tuple[str, list[str]]] | None]:
-        """(default graphs, per-source graphs to stack) of a query in ``scope``: (None, None)
-        is the union of every graph; an unknown scope is an error listing the scopes (exit
-        2)."""
-        from livergraph.publish.scopes import check_scope, default_graph, graphs_for, sources_in
-        check_scope(scope)
-        if scope == "all" and "sources" in self.manifest:
-            return None, [(s, graphs_for(self.manifest, [s]))
-                          for s in sources_in(self.manifest, None)]
-        return default_graph(self.manifest, scope), None
+        """(default graphs, per-source graphs to stack) of a query in ``scope``
+        (``livergraph.publish.scopes.query_graphs``)."""
+        from livergraph.publish.scopes import query_graphs
+        return query_graphs(self.manifest, scope)
 
     def named_query(self, name: str, *, scope: str | None = None, **params: Any) -> Rows:
         """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them), in

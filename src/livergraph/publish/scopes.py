@@ -82,3 +82,14 @@ def default_graph(manifest: dict[str, Any], scope: str | None) -> list[str] | No
     if scope not in ("article", "registry") or "sources" not in manifest:
         return None
     return graphs_for(manifest, sources_in(manifest, scope))
+
+
+def query_graphs(manifest: dict[str, Any], scope: str | None
+                 ) -> tuple[list[str] | None, list[tuple[str, list[str]]] | None]:
+    """(default graphs, per-source graphs to stack) of a query in ``scope`` over the build
+    ``manifest`` describes: (None, None) is the union of every graph; ``all`` stacks one
+    answer per source; an unknown scope is an error listing the scopes (exit 2)."""
+    check_scope(scope)
+    if scope == "all" and "sources" in manifest:
+        return None, [(s, graphs_for(manifest, [s])) for s in sources_in(manifest, None)]
+    return default_graph(manifest, scope), None
