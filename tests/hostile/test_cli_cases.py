@@ -297,9 +297,11 @@ def cases() -> list[Case]:
                                          "?status }", "--format", "csv", "-p", value),
             code, fragment)
         if value.startswith("status"):   # the same value for a named query's parameter
+            # study is typed (a published study): a value the ad-hoc query takes as text is
+            # no study of the graph there, refused with the valid ones
             add(f"param-named-{pname}", ("query", "-n", "study-measurements", "--format",
                                          "csv", "-p", "study" + value[len("status"):]),
-                code, "measurement,measure" if code == 0 else
+                2 if code == 0 else code, "no published study" if code == 0 else
                 fragment if "no variable" not in fragment else "no parameter")
     for sname, (argv, code, fragment) in QUERY_SOURCES.items():
         add(f"source-{sname}", ("query", *argv), code, fragment)

@@ -15,8 +15,6 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from livergraph.namespaces import CURIE_BASES, PREFIXES
-
 if TYPE_CHECKING:
     import curies
 
@@ -27,8 +25,11 @@ _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 @lru_cache(maxsize=1)
 def converter() -> curies.Converter:
     """The project's converter (built once; the `curies` library, with pydantic beneath it,
-    is imported only then: a reader that never shows a CURIE does not pay for it)."""
+    is imported only then, as is rdflib: a reader that never shows a CURIE does not pay for
+    them)."""
     import curies
+
+    from livergraph.namespaces import CURIE_BASES, PREFIXES   # (rdflib: also only then)
     by_uri: dict[str, list[str]] = {}
     for prefix, uri in CURIE_BASES.items():   # curated spellings first: they are canonical
         by_uri.setdefault(uri, []).append(prefix)
