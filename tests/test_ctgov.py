@@ -456,3 +456,38 @@ def test_dry_run_reports_and_writes_nothing(mini_data):
     assert out.exit_code == 0, out.output
     assert f"would add: data/registry/trials/{CURATED_TRIAL}.yaml" in out.output
     assert "nothing was written" in out.output and snapshot(mini_data) == before
+
+
+# -- the retrieval date ------------------------------------------------------------------------
+
+def test_the_retrieval_date_dates_the_imported_status(mini_data):
+    # without --retrieved, the imported status is undated (the API's JSON does not say when
+    # it was downloaded); with it, the version records it and the build dates the status
+    res = CliRunner().invoke(cli, ["import", "ctgov", "--root", str(ROOT), "--data",
+                                   str(mini_data), *map(str, GOOD)])
+    assert res.exit_code == 0, res.output
+    version, _ = trial_yaml(mini_data, NEW_TRIAL)
+    assert "retrievedOn" not in version
+    trial = record_iri("trial", NEW_TRIAL)
+    assert build(ONTOLOGY, mini_data).graph.value(trial, LG.statusAsOf) is None
+    res = CliRunner().invoke(cli, ["import", "ctgov", "--root", str(ROOT), "--data",
+                                   str(mini_data), "--retrieved", "2024-09-01",
+                                   *map(str, GOOD)])
+    assert res.exit_code == 0, res.output
+    version, _ = trial_yaml(mini_data, NEW_TRIAL)
+    assert str(version["retrievedOn"]) == "2024-09-01"
+    g = build(ONTOLOGY, mini_data).graph
+    assert g.value(trial, LG.status) == LGC["status-NOT_YET_RECRUITING"]
+    assert g.value(trial, LG.statusAsOf) == Literal("2024-09-01", datatype=XSD.date)
+
+
+@pytest.mark.parametrize("text, message", [("2024-02-30", "2024-02-30"),
+                                           ("2024-09", "not a day"),
+                                           ("yesterday", "yesterday")])
+def test_a_retrieval_date_that_is_not_a_day_is_refused(mini_data, text, message):
+    before = snapshot(mini_data)
+    res = CliRunner().invoke(cli, ["import", "ctgov", "--root", str(ROOT), "--data",
+                                   str(mini_data), "--retrieved", text, *map(str, GOOD)])
+    assert res.exit_code == 2 and message in res.output and "--retrieved" in res.output
+    assert "Traceback" not in res.output
+    assert snapshot(mini_data) == before

@@ -58,7 +58,8 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
 
     Pages are written atomically to OUTPUT/page-0001.json …; OUTPUT/.fetch-state.json keeps
     the next page token, so an interrupted run resumes where it stopped when the same command
-    is run again. Import the pages with `livergraph import ctgov OUTPUT/*.json`.
+    is run again. Import the pages with `livergraph import ctgov --retrieved DAY OUTPUT/*.json`
+    (DAY: the day they were fetched, which dates the imported statuses).
     Exit 2 if the registry cannot be reached or answers with an error.
     """
     from livergraph import __version__
@@ -85,4 +86,6 @@ def ctgov(root, condition, intervention, out_dir, base_url, page_size, max_pages
     click.echo(f"{len(result.pages)} page(s), {result.studies} stud(ies) saved to {out_dir}"
                f" ({result.retries} retried request(s)); search{total} {state}")
     if result.pages:
-        click.echo(f"next: livergraph import ctgov {out_dir}/page-*.json")
+        import datetime
+        today = datetime.date.today().isoformat()
+        click.echo(f"next: livergraph import ctgov --retrieved {today} {out_dir}/page-*.json")

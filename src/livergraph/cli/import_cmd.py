@@ -48,9 +48,13 @@ def import_options(f):
 
 @command.command("ctgov")
 @import_options
+@click.option("--retrieved", default=None, metavar="YYYY-MM-DD",
+              help="The day the files were downloaded (the API's JSON does not say): recorded "
+                   "as each record version's retrievedOn, and the date (statusAsOf) of the "
+                   "statuses imported. Without it the imported statuses are undated.")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
-def ctgov(root, data_dir, strict, dry_run, files):
+def ctgov(root, data_dir, strict, dry_run, retrieved, files):
     """Import ClinicalTrials.gov API v2 JSON (single studies or search pages) into
     data/registry/.
 
@@ -62,12 +66,13 @@ def ctgov(root, data_dir, strict, dry_run, files):
     """
     from livergraph.registry.ctgov.importer import import_files
 
+    retrieved = _retrieval_date(retrieved)
     paths = paths_for(root)
     data_dir = data_dir or paths.data
     from livergraph.io.progress import bar
     with bar("importing", unit="bytes read") as progress:
         result = import_files(list(files), data_dir, paths.ontology, strict=strict,
-                              progress=progress.update, dry_run=dry_run)
+                              progress=progress.update, dry_run=dry_run, retrieved=retrieved)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in result.errors:
@@ -147,3 +152,19 @@ def ictrp(root, data_dir, strict, dry_run, retrieved, files):
                f"{'would be ' if dry_run else ''}written")
     if result.errors:
         raise click.exceptions.Exit(result.exit_code or EXIT_INVALID)
+
+
+def _retrieval_date(text: str | None) -> str | None:
+    """--retrieved as an ISO date (``YYYY-MM-DD``, a day that exists), or a usage error."""
+    if text is None:
+        return None
+    import datetime
+    import re
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise click.BadParameter(f"{text!r} is not a day: give YYYY-MM-DD",
+                                 param_hint="--retrieved")
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a day of the calendar",
+                                 param_hint="--retrieved") from None

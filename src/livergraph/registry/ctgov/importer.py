@@ -108,10 +108,12 @@ def _version_of(study: Any) -> str | None:
 @locked_import
 def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: bool = False,
                  progress: Callable[[int, int], None] | None = None,
-                 dry_run: bool = False) -> ImportResult:
+                 dry_run: bool = False, retrieved: str | None = None) -> ImportResult:
     """Import API v2 JSON files into ``data_dir``. Bad files and records are reported in
     ``result.errors`` with their file and record; the others are imported (with ``strict``,
-    nothing is written when any input is bad)."""
+    nothing is written when any input is bad). ``retrieved`` (``YYYY-MM-DD``), the day the
+    files were downloaded, becomes each record version's ``retrievedOn`` (the date the build
+    gives the imported statuses, ``lg:statusAsOf``)."""
     from livergraph.model.schema import load_schema
     from livergraph.model.vocabulary import load_vocabulary
 
@@ -119,7 +121,7 @@ def import_files(paths: list[Path], data_dir: Path, ontology: Path, *, strict: b
     schema = load_schema(ontology)
     vocab = load_vocabulary(data_dir)
     curated, curated_names, curated_ids = load_curated(data_dir, schema, vocab)
-    mapper = StudyMapper(enumerations(schema))
+    mapper = StudyMapper(enumerations(schema), retrieved)
 
     sizes = [_size(Path(path)) for path in paths]
     total = sum(sizes) or 1

@@ -34,8 +34,11 @@ class StudyMapper:
     """Maps one study; sponsors are returned by name and resolved to agents only once the whole
     study has mapped without error (so a bad record changes nothing)."""
 
-    def __init__(self, enums: dict[str, set[str]]):
+    def __init__(self, enums: dict[str, set[str]], retrieved: str | None = None):
         self.r = _Reader(enums)
+        #: the day the records were downloaded (``YYYY-MM-DD``), when the user gave it: the
+        #: version's ``retrievedOn``, from which the build dates the imported status
+        self.retrieved = retrieved
         self.sponsors: list[tuple[str, str, str | None]] = []
 
     def map(self, study: Any) -> MappedStudy:
@@ -96,6 +99,7 @@ class StudyMapper:
             "url": f"https://clinicaltrials.gov/study/{nct}",
             "sourceLocation": f"data/{REGISTRY_DIR}/{RAW_DIR}/{nct}.json"}
         _put(vrec, "versionDate", vdate)
+        _put(vrec, "retrievedOn", self.retrieved)
         return MappedStudy(nct, version, vdate, [vrec, t], mesh, warnings, self.sponsors,
                            study)
 
