@@ -105,8 +105,11 @@ def command(root, data_dir, build_dir, no_rebuild, graph_file, lang, output, ope
         scope = current_scope()
         sources = kg.sources_of() if len(kg.manifest.get("sources", {})) > 1 else None
         drawing = None
-        if focus and not query and scope in (None, "union") and sources is None:
-            # only the neighbourhood, read from the store (at scale the whole graph is slow)
+        from livergraph.viz.network_view import kept_view
+        if focus and not query and scope in (None, "union") and sources is None and \
+                kept_view(kg.directory, lang) is None:
+            # only the neighbourhood, read from the store (at scale, loading and projecting
+            # the whole graph is slow); a network already kept in the build is quicker still
             from livergraph.viz.focus import draw_focus
             drawing = draw_focus(kg, focus, depth, lang=lang, report_link=report_link)
         if drawing is None:

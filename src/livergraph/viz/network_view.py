@@ -74,11 +74,21 @@ def cached_view(directory: Path, lang: str, rdf_graph: Callable[[], Graph],
     one was projected before by this code, else projected from ``rdf_graph()`` (called only
     then) and kept there for the next reader. ``extra`` distinguishes views of the same build
     that differ in something else (such as a scope)."""
-    tag = f"{lang}-{extra}" if extra else lang
-    path = Path(directory) / VIEWS_DIR / f"network-{tag}-{code_key()}.pickle"
-    view: Any = load_own(path)
-    if isinstance(view, NetworkView):
+    view = kept_view(directory, lang, extra)
+    if view is not None:
         return view
     view = project_view(rdf_graph(), lang)
-    dump_own(path, view)
+    dump_own(_path(directory, lang, extra), view)
     return view
+
+
+def kept_view(directory: Path, lang: str, extra: str = "") -> NetworkView | None:
+    """The view kept in the build in ``directory`` (see ``cached_view``), or None when none
+    was projected yet (or it cannot be trusted)."""
+    view: Any = load_own(_path(directory, lang, extra))
+    return view if isinstance(view, NetworkView) else None
+
+
+def _path(directory: Path, lang: str, extra: str) -> Path:
+    tag = f"{lang}-{extra}" if extra else lang
+    return Path(directory) / VIEWS_DIR / f"network-{tag}-{code_key()}.pickle"
