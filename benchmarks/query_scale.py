@@ -40,7 +40,7 @@ from livergraph.query import render as results  # noqa: E402
 from livergraph.publish import artifact  # noqa: E402
 from livergraph.publish.inputs import Inputs  # noqa: E402
 from livergraph.namespaces import PREFIXES  # noqa: E402
-from livergraph.query.engine import (_store_labels, call_with_timeout, named_queries,  # noqa: E402
+from livergraph.query.engine import (store_labels, call_with_timeout, named_queries,  # noqa: E402
                               open_store)
 
 
@@ -55,7 +55,7 @@ def _answer(store, text: str) -> int:
     if isinstance(result, ox.QueryBoolean):
         return 1
     if isinstance(result, ox.QuerySolutions):
-        data = results.render_solutions(result, "table", _store_labels(store), dict(PREFIXES),
+        data = results.render_solutions(result, "table", store_labels(store), dict(PREFIXES),
                                         "en")
         return max(0, data.count(b"\n") - 3)   # header, rule and "(n rows)"
     return len(results.render_triples(result, "turtle", dict(PREFIXES)).splitlines())

@@ -165,7 +165,7 @@ class KnowledgeGraph:
         """The published Oxigraph store, opened read-only. The ontology, each source's
         statements and the inferred ones are in named graphs (``livergraph.export.parts``);
         pass ``use_default_graph_as_union=True`` to queries, or ``default_graph`` (see
-        ``scope_graphs``)."""
+        ``livergraph.publish.scopes.query_graphs``)."""
         if self._store is None:
             import pyoxigraph as ox
             self._store = ox.Store.read_only(str(self.published.store_path))
@@ -225,25 +225,16 @@ class KnowledgeGraph:
         return self._run(text, scope, info.form)
 
     def _run(self, text: str, scope: str | None, form: str | None) -> Rows:
-        from livergraph.query.checks import QueryError, syntax_error
-        from livergraph.query.engine import query_store
-        graphs, stacked = self.scope_graphs(scope)
-        if stacked is not None and form != "select":
-            raise QueryError(f"scope 'all' stacks the rows of a SELECT per source; a "
-                             f"{(form or 'query').upper()} has no rows to stack",
-                             hint="use scope 'union', 'article' or 'registry'")
+        from livergraph.publish.scopes import query_graphs
+        from livergraph.query.checks import syntax_error
+        from livergraph.query.engine import check_stackable, query_store, store_labels
+        graphs, stacked = query_graphs(self.manifest, scope)
+        check_stackable(stacked, form)
         try:
             result = query_store(self.store, text, self.prefixes, graphs, stacked)
         except SyntaxError as exc:
             raise syntax_error(str(exc), text) from None
-        return rows_from(result, self.prefixes, self._labels)
-
-    def scope_graphs(self, scope: str | None
-                     ) -> tuple[list[str] | None, list[tuple[str, list[str]]] | None]:
-        """(default graphs, per-source graphs to stack) of a query in ``scope``
-        (``livergraph.publish.scopes.query_graphs``)."""
-        from livergraph.publish.scopes import query_graphs
-        return query_graphs(self.manifest, scope)
+        return rows_from(result, self.prefixes, store_labels(self.store))
 
     def named_query(self, name: str, *, scope: str | None = None, **params: Any) -> Rows:
         """Answer the named query ``queries/NAME.rq`` (``livergraph queries`` lists them), in
@@ -262,10 +253,6 @@ class KnowledgeGraph:
         text = bind_params(nq.text, {n: str(t) for n, t in terms.items()}, self.prefixes,
                            tuple(p for p, _ in nq.params))
         return self._run(text, scope or declared_scope(nq.text, name), info.form)
-
-    def _labels(self, iris: list[str]) -> dict[str, list[tuple[str, str]]]:
-        from livergraph.query.engine import labels_for
-        return labels_for(self.store, iris)
 
     def _named(self, name: str) -> Any:
         from livergraph.query.named import find_named
@@ -288,7 +275,8 @@ class KnowledgeGraph:
         ``scope`` as in ``query``."""
         from livergraph.query.checks import bind_params
         from livergraph.query.engine import run_local
-        graphs, stacked = self.scope_graphs(scope)
+        from livergraph.publish.scopes import query_graphs
+        graphs, stacked = query_graphs(self.manifest, scope)
         if params:
             sparql = bind_params(sparql, params, self.prefixes, declared)
         return run_local(sparql, self.published.store_path, self.prefixes, fmt=fmt, lang=lang,

@@ -12,7 +12,7 @@ Results come back as ``Answer``: the bytes in the format asked for (see
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,16 +109,21 @@ def run_local(text: str, graph_path: Path, prefixes: dict[str, str], *, fmt: str
     if fmt == "xlsx" and info.form != "select":
         raise QueryError(f"a {info.form.upper()} answer is not a table: an .xlsx workbook "
                          "needs a SELECT query", hint="write it to a .txt, .csv or .json file")
-    if stacked is not None and info.form != "select":
-        raise QueryError(f"--scope all stacks the answers of a SELECT per source; a "
-                         f"{info.form.upper()} query has no rows to stack",
-                         hint="use --scope union (every source as one graph), article or "
-                              "registry")
+    check_stackable(stacked, info.form)
     args = (text, str(graph_path), prefixes, info.form, fmt, lang, engine, layout or Layout(),
             graphs, stacked)
     if timeout is None:
         return _answer(*args)
     return call_with_timeout(_answer, args, timeout)
+
+
+def check_stackable(stacked: list[tuple[str, list[str]]] | None, form: str | None) -> None:
+    """Scope ``all`` (``stacked``) answers a SELECT only: its rows are stacked per source."""
+    if stacked is not None and form != "select":
+        raise QueryError(f"--scope all stacks the answers of a SELECT per source; a "
+                         f"{(form or 'query').upper()} query has no rows to stack",
+                         hint="use --scope union (every source as one graph), article or "
+                              "registry")
 
 
 def query_store(store: Any, text: str, prefixes: dict[str, str],
@@ -179,7 +184,7 @@ def _answer(text, graph_path, prefixes, form, fmt, lang, engine, layout, graphs=
         if isinstance(result, ox.QueryBoolean):
             return Answer(form, results.render_boolean(bool(result), result, fmt), bool(result))
         if isinstance(result, ox.QuerySolutions):
-            done = results.render_answer(result, fmt, _store_labels(store), prefixes, lang,
+            done = results.render_answer(result, fmt, store_labels(store), prefixes, lang,
                                          layout)
             return Answer(form, done.data, hint=done.hint,
                           rows=done.rows if fmt in results.PEOPLE_FORMATS else None)
@@ -222,7 +227,8 @@ def labels_for(store: Any, iris: Sequence[str]) -> dict[str, list[tuple[str, str
     return found
 
 
-def _store_labels(store):
+def store_labels(store: Any) -> Callable[[Sequence[str]], dict[str, list[tuple[str, str]]]]:
+    """The label lookup (``labels_for``) of one store, as the renderers take it."""
     return lambda iris: labels_for(store, iris)
 
 
