@@ -5,41 +5,21 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
+from counting_server import counting_server
 from livergraph.cli import cli
-
-
-class _Counter(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self) -> None:
-        type(self).hits.append(self.path)
-        body = b'{"@context": {"name": "http://schema.org/name"}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def server():
-    _Counter.hits = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", _Counter.hits
-    httpd.shutdown()
-    httpd.server_close()
+    with counting_server(b'{"@context": {"name": "http://schema.org/name"}}',
+                         "application/ld+json") as (url, hits):
+        yield url, hits
 
 
 def validate(*args: str):

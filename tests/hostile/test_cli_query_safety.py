@@ -5,8 +5,6 @@ value changes the query's structure. A server on 127.0.0.1 counts every connecti
 arrive."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
@@ -15,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_DATA
+from counting_server import counting_server
 from livergraph.cli import cli
 from livergraph.namespaces import PREFIXES
 from livergraph.query.checks import QueryError, bind_params, refuse_service, sparql_term
@@ -22,34 +21,12 @@ from livergraph.query.checks import QueryError, bind_params, refuse_service, spa
 STATUS = "SELECT ?trial ?status WHERE { ?trial lg:status ?status } ORDER BY ?trial"
 
 
-class _Counter(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def _answer(self) -> None:
-        type(self).hits.append(self.path)
-        body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def counter():
     """(url, hits): a SPARQL-looking server on 127.0.0.1 recording every request."""
-    _Counter.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", _Counter.hits
-    server.shutdown()
-    server.server_close()
+    with counting_server(b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+                         "application/sparql-results+json") as (url, hits):
+        yield f"{url}/sparql", hits
 
 
 @pytest.fixture(scope="module")
